@@ -1,0 +1,160 @@
+//! `site.toml`: the site's settings.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostics::{Diagnostics, Position};
+use crate::text_file;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// The site's name, e.g. 疏附县吾库萨克镇履职事项清单.
+    pub title: String,
+    /// The township (or street) whose list this is.
+    pub township: String,
+    /// Where the site is served, e.g. `/zwgk/lzqd/`.
+    #[serde(default = "default_base_path")]
+    pub base_path: String,
+    /// The portal's origin, e.g. `https://www.example.gov.cn`, for absolute URLs in `sitemap.xml`.
+    pub url: Option<String>,
+    /// The date the list was published; pages without their own `updated` show it.
+    pub published: toml::value::Datetime,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub government: Government,
+}
+
+/// The footer facts that Chinese government websites must show.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Government {
+    pub sponsor: Option<String>,
+    pub organizer: Option<String>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub site_id_code: Option<String>,
+    pub icp: Option<String>,
+    pub police_record: Option<String>,
+    pub site_domain: Option<String>,
+    pub column_name: Option<String>,
+}
+
+fn default_base_path() -> String {
+    "/".to_string()
+}
+
+/// Turns `zwgk/lzqd`, `/zwgk/lzqd` or `/zwgk/lzqd/` into `/zwgk/lzqd/`.
+pub fn normalize_base_path(raw: &str) -> Result<String, String> {
+    let trimmed = raw.trim().trim_matches('/');
+    if trimmed.is_empty() {
+        return Ok("/".to_string());
+    }
+    for segment in trimmed.split('/') {
+        let ok = !segment.is_empty()
+            && segment != "."
+            && segment != ".."
+            && segment
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.~".contains(c));
+        if !ok {
+            return Err(format!(
+                "基础路径 “{raw}” 无效：每一段只能用英文字母、数字和 - _ . ~ (base path segments must be URL-safe ASCII)"
+            ));
+        }
+    }
+    Ok(format!("/{trimmed}/"))
+}
+
+/// Reads and checks `site.toml`; problems go into `diags`.
+pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<SiteConfig> {
+    let path: PathBuf = root.join("site.toml");
+    let text = match text_file::read(&path) {
+        Ok(t) => t,
+        Err(e) => {
+            diags
+                .error(&path, None, e.to_string())
+                .help("在站点根目录放一个 site.toml（可用 --root 指定根目录）");
+            return None;
+        }
+    };
+    let mut config: SiteConfig = match toml::from_str(&text) {
+        Ok(c) => c,
+        Err(e) => {
+            let pos = e.span().map(|s| Position::of_offset(&text, s.start));
+            diags
+                .error(&path, pos, format!("site.toml 格式错误：{}", e.message()))
+                .help("对照 README 中 site.toml 的说明修改该行");
+            return None;
+        }
+    };
+    match normalize_base_path(&config.base_path) {
+        Ok(b) => config.base_path = b,
+        Err(msg) => {
+            let pos = text
+                .find("base_path")
+                .map(|o| Position::of_offset(&text, o));
+            diags
+                .error(&path, pos, msg)
+                .help("例如 base_path = \"/zwgk/lzqd/\"");
+        }
+    }
+    if let Some(url) = &config.url {
+        let url = url.trim_end_matches('/');
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            let pos = text.find("url").map(|o| Position::of_offset(&text, o));
+            diags
+                .error(
+                    &path,
+                    pos,
+                    format!("url “{url}” 不是以 http:// 或 https:// 开头的网址"),
+                )
+                .help("例如 url = \"https://www.example.gov.cn\"");
+        }
+        config.url = Some(url.to_string());
+    } else {
+        diags
+            .warning(
+                &path,
+                None,
+                "未设置 url：sitemap.xml 将只写路径，不写完整网址",
+            )
+            .help("在 site.toml 中加入 url = \"https://门户网站域名\"");
+    }
+    if config.published.date.is_none() || config.published.time.is_some() {
+        let pos = text
+            .find("published")
+            .map(|o| Position::of_offset(&text, o));
+        diags
+            .error(&path, pos, "published 应为日期，如 2025-07-01")
+            .help("写成 published = 2025-07-01（不加引号）");
+    }
+    Some(config)
+}
+
+/// Formats a TOML date as YYYY-MM-DD.
+pub fn format_date(d: &toml::value::Datetime) -> String {
+    match d.date {
+        Some(date) => format!("{:04}-{:02}-{:02}", date.year, date.month, date.day),
+        None => d.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_path_is_normalized() {
+        assert_eq!(normalize_base_path("").unwrap(), "/");
+        assert_eq!(normalize_base_path("/").unwrap(), "/");
+        assert_eq!(normalize_base_path("zwgk/lzqd").unwrap(), "/zwgk/lzqd/");
+        assert_eq!(normalize_base_path("/zwgk/lzqd/").unwrap(), "/zwgk/lzqd/");
+        assert!(normalize_base_path("/a/../b").is_err());
+        assert!(normalize_base_path("/a b/").is_err());
+        assert!(normalize_base_path("/中文/").is_err());
+    }
+}

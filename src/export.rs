@@ -1,0 +1,148 @@
+//! Machine-readable files: `data/matters.json`, `data/matters.csv`,
+//! `sitemap.xml` and `robots.txt`.
+
+use serde::Serialize;
+
+use crate::model::Site;
+use crate::output::Output;
+
+/// Section headings in the order a reader of the document expects them.
+const SECTION_ORDER: &[&str] = &["上级部门职责", "乡镇(街道)配合职责", "工作方式"];
+
+#[derive(Serialize)]
+struct Record<'a> {
+    id: &'a str,
+    list: &'a str,
+    seq: u32,
+    category: &'a str,
+    title: &'a str,
+    departments: Vec<&'a str>,
+    url: &'a str,
+    sections: serde_json::Map<String, serde_json::Value>,
+}
+
+pub fn write_data(site: &Site, out: &mut Output) -> Result<(), String> {
+    let records: Vec<Record> = site
+        .matters
+        .iter()
+        .map(|m| Record {
+            id: &m.id,
+            list: m.list,
+            seq: m.seq,
+            category: m.category.as_ref().map_or("", |c| c.name.as_str()),
+            title: &m.title,
+            departments: m.departments.iter().map(|d| d.name.as_str()).collect(),
+            url: &m.url,
+            sections: m
+                .sections
+                .iter()
+                .map(|s| (s.heading.clone(), serde_json::Value::String(s.text.clone())))
+                .collect(),
+        })
+        .collect();
+    let mut json = serde_json::to_vec_pretty(&records).map_err(|e| e.to_string())?;
+    json.push(b'\n');
+    out.add("data/matters.json", json);
+
+    // One column per section heading used anywhere, standard ones first.
+    let mut headings: Vec<&str> = SECTION_ORDER.to_vec();
+    for m in &site.matters {
+        for s in &m.sections {
+            if !headings.contains(&s.heading.as_str()) {
+                headings.push(&s.heading);
+            }
+        }
+    }
+    headings.retain(|h| site.matters.iter().any(|m| m.section(h).is_some()));
+    // A BOM so that Excel on Chinese Windows reads the file as UTF-8.
+    let mut csv_bytes = "\u{feff}".as_bytes().to_vec();
+    {
+        let mut w = csv::Writer::from_writer(&mut csv_bytes);
+        let mut header = vec![
+            "id",
+            "list",
+            "seq",
+            "category",
+            "title",
+            "departments",
+            "url",
+        ];
+        header.extend(headings.iter().copied());
+        w.write_record(&header).map_err(|e| e.to_string())?;
+        for (m, r) in site.matters.iter().zip(&records) {
+            let seq = m.seq.to_string();
+            let depts = r.departments.join("、");
+            let mut row = vec![
+                r.id,
+                r.list,
+                seq.as_str(),
+                r.category,
+                r.title,
+                depts.as_str(),
+                r.url,
+            ];
+            row.extend(
+                headings
+                    .iter()
+                    .map(|h| m.section(h).map_or("", |s| s.text.as_str())),
+            );
+            w.write_record(&row).map_err(|e| e.to_string())?;
+        }
+        w.flush().map_err(|e| e.to_string())?;
+    }
+    out.add("data/matters.csv", csv_bytes);
+    Ok(())
+}
+
+/// Writes `sitemap.xml` for every HTML page in `out`, and `robots.txt`.
+pub fn write_sitemap(site: &Site, out: &mut Output) {
+    let origin = site.config.url.as_deref().unwrap_or("");
+    let base = &site.config.base_path;
+    let dates: std::collections::BTreeMap<String, &str> = site
+        .matters
+        .iter()
+        .map(|m| (format!("{}index.html", m.path), m.date.as_str()))
+        .chain(
+            site.lists
+                .iter()
+                .map(|l| (format!("{}index.html", l.path), l.date.as_str())),
+        )
+        .chain(
+            site.categories
+                .iter()
+                .map(|c| (format!("{}index.html", c.path), c.date.as_str())),
+        )
+        .chain(
+            site.departments
+                .iter()
+                .map(|d| (format!("{}index.html", d.path), d.date.as_str())),
+        )
+        .collect();
+    let site_date = site.date();
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let pages: Vec<&String> = out
+        .files()
+        .map(|(p, _)| p)
+        .filter(|p| p.ends_with("index.html"))
+        .collect();
+    for p in pages {
+        let path = p.trim_end_matches("index.html");
+        let lastmod = dates.get(p.as_str()).copied().unwrap_or(&site_date);
+        xml.push_str(&format!(
+            "  <url><loc>{}</loc><lastmod>{lastmod}</lastmod></url>\n",
+            escape_xml(&format!("{origin}{base}{path}"))
+        ));
+    }
+    xml.push_str("</urlset>\n");
+    out.add("sitemap.xml", xml);
+    out.add(
+        "robots.txt",
+        format!("User-agent: *\nAllow: /\n\nSitemap: {origin}{base}sitemap.xml\n"),
+    );
+}
+
+fn escape_xml(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}

@@ -1,0 +1,1 @@
+//! Importing a published list into `content/` (see `qingdan import`).

@@ -1,0 +1,21 @@
+//! qingdan: a static site generator for Chinese township duty lists
+//! (乡镇履职事项清单).
+//!
+//! The build is a pipeline, one module a stage:
+//! [`config`] → [`content`] (load) → [`validate`] → [`model`] → [`render`]
+//! and [`export`] → [`output`] (write). [`import`] turns a published list
+//! into `content/`.
+
+pub mod assets;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod export;
+pub mod import;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod pipeline;
+pub mod render;
+pub mod text_file;
+pub mod validate;

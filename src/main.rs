@@ -1,0 +1,141 @@
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use qingdan::diagnostics::{Diagnostics, Severity};
+use qingdan::model::Site;
+use qingdan::pipeline::{self, BuildError};
+
+/// qingdan: publish a township's duty list (履职事项清单) as a static website.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (default: ROOT/dist).
+    Build {
+        /// The site's folder, the one holding site.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site; replaced whole, only when the build succeeds.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// URL path the site is served under, e.g. /zwgk/lzqd/ (default: site.toml's base_path).
+        #[arg(long)]
+        base_path: Option<String>,
+    },
+    /// Load and validate everything, write nothing; list all errors, warnings and a summary.
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build {
+            root,
+            output,
+            base_path,
+        } => {
+            let output = output.unwrap_or_else(|| root.join("dist"));
+            match pipeline::build(&root, &output, base_path.as_deref()) {
+                Ok(built) => {
+                    print_diagnostics(&built.diags, false);
+                    println!(
+                        "已生成 {} 个文件到 {}（{} 个事项{}）",
+                        built.files,
+                        output.display(),
+                        built.site.matters.len(),
+                        review_summary(&built.diags)
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(BuildError::Invalid(diags)) => {
+                    print_diagnostics(&diags, true);
+                    eprintln!(
+                        "构建失败：{} 个错误；{} 未改动。",
+                        diags.count(Severity::Error),
+                        output.display()
+                    );
+                    ExitCode::from(1)
+                }
+                Err(BuildError::Failed(diags, msg)) => {
+                    print_diagnostics(&diags, false);
+                    eprintln!("构建失败：{msg}\n{} 未改动。", output.display());
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Check { root } => {
+            let (site, diags) = pipeline::check(&root, None);
+            print_diagnostics(&diags, true);
+            if let Some(site) = &site {
+                print_summary(site);
+            }
+            let errors = diags.count(Severity::Error);
+            let warnings = diags.count(Severity::Warning);
+            println!("检查完成：{errors} 个错误，{warnings} 条提示。");
+            if errors > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+    }
+}
+
+/// Errors always; warnings in full for `check`, as a count for `build`.
+fn print_diagnostics(diags: &Diagnostics, all: bool) {
+    for d in diags.sorted() {
+        if all || d.severity == Severity::Error || !d.message.starts_with("待核实") {
+            eprintln!("{d}");
+        }
+    }
+}
+
+fn review_summary(diags: &Diagnostics) -> String {
+    let n = diags
+        .iter()
+        .filter(|d| d.message.starts_with("待核实"))
+        .count();
+    if n == 0 {
+        String::new()
+    } else {
+        format!("，其中 {n} 个有待核实说明，运行 qingdan check 查看")
+    }
+}
+
+fn print_summary(site: &Site) {
+    println!("\n事项统计：共 {} 项", site.matters.len());
+    for l in &site.lists {
+        println!("  {}：{} 项", l.name, l.count);
+    }
+    println!("按事项类别：");
+    for c in &site.categories {
+        let parts: Vec<String> = c
+            .groups
+            .iter()
+            .map(|g| format!("{} {}", g.name, g.count))
+            .collect();
+        println!("  {}：{} 项（{}）", c.name, c.count, parts.join("，"));
+    }
+    if !site.uncategorized.is_empty() {
+        println!("  未分类：{} 项", site.uncategorized.len());
+    }
+    println!("按部门：");
+    for d in &site.departments {
+        let parts: Vec<String> = d
+            .groups
+            .iter()
+            .map(|g| format!("{} {}", g.name, g.count))
+            .collect();
+        println!("  {}：{} 项（{}）", d.name, d.count, parts.join("，"));
+    }
+}

@@ -1,0 +1,327 @@
+//! The site as pages see it: validated content resolved into matters with
+//! their URLs, sections and neighbours, and the category and department
+//! indexes that point back at them. Everything is ordered, so output is
+//! deterministic.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::config::{format_date, SiteConfig};
+use crate::content::{Content, ListKind, Matter, MatterId};
+use crate::markdown;
+
+/// A link to a named thing.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DepartmentLink {
+    pub name: String,
+    pub short: String,
+    pub slug: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionView {
+    pub heading: String,
+    pub html: String,
+    pub text: String,
+    /// HTML before the first subsection.
+    pub lead_html: String,
+    pub subsections: Vec<SectionView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MatterView {
+    pub id: String,
+    pub list: &'static str,
+    pub list_name: &'static str,
+    pub list_url: String,
+    pub seq: u32,
+    pub title: String,
+    pub category: Option<Link>,
+    pub departments: Vec<DepartmentLink>,
+    pub review: Option<String>,
+    pub date: String,
+    pub url: String,
+    pub path: String,
+    pub preamble_html: String,
+    pub sections: Vec<SectionView>,
+    pub prev: Option<Link>,
+    pub next: Option<Link>,
+}
+
+impl MatterView {
+    pub fn section(&self, heading: &str) -> Option<&SectionView> {
+        self.sections.iter().find(|s| s.heading == heading)
+    }
+
+    pub fn link(&self) -> Link {
+        Link {
+            name: self.title.clone(),
+            url: self.url.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ListView {
+    pub key: &'static str,
+    pub name: &'static str,
+    pub url: String,
+    pub path: String,
+    pub department_column: Option<&'static str>,
+    pub date: String,
+    /// Indexes into `Site::matters`, in `seq` order.
+    #[serde(skip)]
+    pub matters: Vec<usize>,
+    pub count: usize,
+}
+
+/// A category's or department's matters, grouped by list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Group {
+    pub key: &'static str,
+    pub name: &'static str,
+    #[serde(skip)]
+    pub matters: Vec<usize>,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryView {
+    pub name: String,
+    pub slug: String,
+    pub url: String,
+    pub path: String,
+    pub date: String,
+    pub count: usize,
+    pub groups: Vec<Group>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DepartmentView {
+    pub name: String,
+    pub short: String,
+    pub slug: String,
+    pub url: String,
+    pub path: String,
+    pub date: String,
+    pub count: usize,
+    pub groups: Vec<Group>,
+}
+
+pub struct Site {
+    pub config: SiteConfig,
+    pub intro_title: Option<String>,
+    pub intro_html: String,
+    pub matters: Vec<MatterView>,
+    pub lists: Vec<ListView>,
+    pub categories: Vec<CategoryView>,
+    /// Matters whose category is not known yet (未分类).
+    pub uncategorized: Vec<usize>,
+    pub departments: Vec<DepartmentView>,
+}
+
+impl Site {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.config.base_path, path)
+    }
+
+    pub fn date(&self) -> String {
+        format_date(&self.config.published)
+    }
+}
+
+/// Builds the model from content that passed validation.
+pub fn build(config: SiteConfig, content: Content) -> Site {
+    let base = config.base_path.clone();
+    let url = |path: &str| format!("{base}{path}");
+    let published = format_date(&config.published);
+
+    let category_slugs: BTreeMap<&str, &str> = content
+        .categories
+        .iter()
+        .map(|c| (c.name.as_str(), c.slug.as_str()))
+        .collect();
+    let departments: BTreeMap<&str, DepartmentLink> = content
+        .departments
+        .iter()
+        .map(|d| {
+            let path = format!("departments/{}/", d.slug);
+            let link = DepartmentLink {
+                name: d.name.clone(),
+                short: d.short.clone().unwrap_or_else(|| d.name.clone()),
+                slug: d.slug.clone(),
+                url: url(&path),
+            };
+            (d.name.as_str(), link)
+        })
+        .collect();
+
+    let mut matters: Vec<&Matter> = content.matters.iter().collect();
+    matters.sort_by_key(|m| m.id());
+    let mut views: Vec<MatterView> = matters
+        .iter()
+        .map(|m| {
+            let id: MatterId = m.id();
+            let f = &m.front;
+            let path = format!("matters/{id}/");
+            MatterView {
+                id: id.to_string(),
+                list: f.list.key(),
+                list_name: f.list.name(),
+                list_url: url(&format!("{}/", f.list.key())),
+                seq: id.seq,
+                title: f.title.clone(),
+                category: f.category.as_ref().and_then(|c| {
+                    category_slugs.get(c.as_str()).map(|slug| Link {
+                        name: c.clone(),
+                        url: url(&format!("categories/{slug}/")),
+                    })
+                }),
+                departments: f
+                    .departments
+                    .iter()
+                    .filter_map(|d| departments.get(d.as_str()).cloned())
+                    .collect(),
+                review: f.review.clone().filter(|r| !r.trim().is_empty()),
+                date: f
+                    .updated
+                    .as_ref()
+                    .map_or_else(|| published.clone(), format_date),
+                url: url(&path),
+                path,
+                preamble_html: markdown::to_html(&m.body.preamble),
+                sections: m.body.sections.iter().map(section_view).collect(),
+                prev: None,
+                next: None,
+            }
+        })
+        .collect();
+
+    let lists: Vec<ListView> = ListKind::ALL
+        .iter()
+        .map(|&kind| {
+            let idx: Vec<usize> = (0..views.len())
+                .filter(|&i| views[i].list == kind.key())
+                .collect();
+            ListView {
+                key: kind.key(),
+                name: kind.name(),
+                url: url(&format!("{}/", kind.key())),
+                path: format!("{}/", kind.key()),
+                department_column: kind.department_column(),
+                date: latest(&views, &idx, &published),
+                count: idx.len(),
+                matters: idx,
+            }
+        })
+        .collect();
+    for list in &lists {
+        for (n, &i) in list.matters.iter().enumerate() {
+            let prev = n.checked_sub(1).map(|p| views[list.matters[p]].link());
+            let next = list.matters.get(n + 1).map(|&x| views[x].link());
+            views[i].prev = prev;
+            views[i].next = next;
+        }
+    }
+
+    let group = |idx: &[usize]| -> Vec<Group> {
+        ListKind::ALL
+            .iter()
+            .filter_map(|&k| {
+                let ms: Vec<usize> = idx
+                    .iter()
+                    .copied()
+                    .filter(|&i| views[i].list == k.key())
+                    .collect();
+                (!ms.is_empty()).then(|| Group {
+                    key: k.key(),
+                    name: k.name(),
+                    count: ms.len(),
+                    matters: ms,
+                })
+            })
+            .collect()
+    };
+
+    let categories = content
+        .categories
+        .iter()
+        .map(|c| {
+            let idx: Vec<usize> = (0..views.len())
+                .filter(|&i| views[i].category.as_ref().is_some_and(|l| l.name == c.name))
+                .collect();
+            let path = format!("categories/{}/", c.slug);
+            CategoryView {
+                name: c.name.clone(),
+                slug: c.slug.clone(),
+                url: url(&path),
+                path,
+                date: latest(&views, &idx, &published),
+                count: idx.len(),
+                groups: group(&idx),
+            }
+        })
+        .collect();
+    let uncategorized = (0..views.len())
+        .filter(|&i| views[i].category.is_none())
+        .collect();
+
+    let departments = content
+        .departments
+        .iter()
+        .map(|d| {
+            let idx: Vec<usize> = (0..views.len())
+                .filter(|&i| views[i].departments.iter().any(|x| x.name == d.name))
+                .collect();
+            let path = format!("departments/{}/", d.slug);
+            DepartmentView {
+                name: d.name.clone(),
+                short: d.short.clone().unwrap_or_else(|| d.name.clone()),
+                slug: d.slug.clone(),
+                url: url(&path),
+                path,
+                date: latest(&views, &idx, &published),
+                count: idx.len(),
+                groups: group(&idx),
+            }
+        })
+        .collect();
+
+    Site {
+        intro_title: content.intro.title.clone(),
+        intro_html: markdown::to_html(&content.intro.markdown),
+        config,
+        matters: views,
+        lists,
+        categories,
+        uncategorized,
+        departments,
+    }
+}
+
+fn section_view(s: &crate::content::Section) -> SectionView {
+    SectionView {
+        heading: s.heading.clone(),
+        html: markdown::to_html(&s.markdown),
+        text: markdown::to_plain(&s.markdown),
+        lead_html: markdown::to_html(&s.lead),
+        subsections: s.subsections.iter().map(section_view).collect(),
+    }
+}
+
+/// The newest date among some matters, or the site's publication date.
+fn latest(views: &[MatterView], idx: &[usize], published: &str) -> String {
+    idx.iter()
+        .map(|&i| views[i].date.as_str())
+        .max()
+        .unwrap_or(published)
+        .to_string()
+}

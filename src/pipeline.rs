@@ -1,0 +1,82 @@
+//! The whole run, one stage after another:
+//! config → load → validate → model → render → export → write.
+
+use std::path::Path;
+
+use crate::diagnostics::Diagnostics;
+use crate::model::Site;
+use crate::output::{self, Output};
+use crate::{assets, config, content, export, model, render, validate};
+
+/// Loads and validates the site at `root`. The site is `None` when there are errors.
+pub fn check(root: &Path, base_path: Option<&str>) -> (Option<Site>, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let config = config::load(root, &mut diags);
+    let content = content::load(root, &mut diags);
+    if let Some(content) = &content {
+        validate::validate(content, &mut diags);
+    }
+    let mut config = match config {
+        Some(c) => c,
+        None => return (None, diags),
+    };
+    if let Some(b) = base_path {
+        match config::normalize_base_path(b) {
+            Ok(b) => config.base_path = b,
+            Err(msg) => {
+                diags.error(Path::new("--base-path"), None, msg);
+            }
+        }
+    }
+    match content {
+        Some(content) if !diags.has_errors() => (Some(model::build(config, content)), diags),
+        _ => (None, diags),
+    }
+}
+
+/// Renders a checked site into memory.
+pub fn render(site: &Site, theme: &Path) -> Result<Output, String> {
+    let tera = render::load_templates(theme).map_err(|e| e.to_string())?;
+    let mut out = Output::default();
+    let assets = assets::copy_static(theme, &site.config.base_path, &mut out)?;
+    render::render_pages(site, &tera, &assets, &mut out).map_err(|e| e.to_string())?;
+    export::write_data(site, &mut out)?;
+    export::write_sitemap(site, &mut out);
+    Ok(out)
+}
+
+pub enum BuildError {
+    /// Content or configuration problems, all listed.
+    Invalid(Diagnostics),
+    /// Theme or output problems.
+    Failed(Diagnostics, String),
+}
+
+pub struct Built {
+    pub site: Site,
+    pub diags: Diagnostics,
+    pub files: usize,
+}
+
+/// Checks, renders and writes the site to `output_dir`, which is replaced only on success.
+pub fn build(root: &Path, output_dir: &Path, base_path: Option<&str>) -> Result<Built, BuildError> {
+    if let Err(e) = output::check_output_dir(root, output_dir) {
+        return Err(BuildError::Failed(Diagnostics::default(), e.to_string()));
+    }
+    let (site, diags) = check(root, base_path);
+    let Some(site) = site else {
+        return Err(BuildError::Invalid(diags));
+    };
+    let out = match render(&site, &root.join("theme")) {
+        Ok(o) => o,
+        Err(e) => return Err(BuildError::Failed(diags, e)),
+    };
+    if let Err(e) = output::write_atomically(output_dir, &out) {
+        return Err(BuildError::Failed(diags, e.to_string()));
+    }
+    Ok(Built {
+        site,
+        diags,
+        files: out.len(),
+    })
+}

@@ -1,0 +1,83 @@
+//! Pages: the model rendered through the theme's Tera templates, then
+//! minified. Data files (JSON, CSV, sitemap) are in `export`.
+
+mod context;
+
+use std::path::Path;
+
+use rayon::prelude::*;
+use tera::Tera;
+
+use crate::model::Site;
+use crate::output::Output;
+
+pub use context::Assets;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("模板加载失败（theme/templates）：{0}")]
+    Load(String),
+    #[error("页面 {page} 渲染失败：{cause}")]
+    Page { page: String, cause: String },
+}
+
+/// Loads every `*.html` under `theme/templates`.
+pub fn load_templates(theme: &Path) -> Result<Tera, RenderError> {
+    let glob = theme.join("templates").join("**").join("*.html");
+    let mut tera = Tera::new(&glob.to_string_lossy()).map_err(|e| RenderError::Load(chain(&e)))?;
+    tera.autoescape_on(vec![".html", ".xml"]);
+    for required in context::TEMPLATES {
+        if !tera.get_template_names().any(|n| n == *required) {
+            return Err(RenderError::Load(format!("缺少模板 {required}")));
+        }
+    }
+    Ok(tera)
+}
+
+/// Renders every HTML page of the site into `out`.
+pub fn render_pages(
+    site: &Site,
+    tera: &Tera,
+    assets: &Assets,
+    out: &mut Output,
+) -> Result<(), RenderError> {
+    let pages = context::pages(site, assets);
+    let rendered: Vec<Result<(String, Vec<u8>), RenderError>> = pages
+        .into_par_iter()
+        .map(|page| {
+            let html =
+                tera.render(page.template, &page.context)
+                    .map_err(|e| RenderError::Page {
+                        page: page.path.clone(),
+                        cause: chain(&e),
+                    })?;
+            Ok((page.path, minify(html.as_bytes())))
+        })
+        .collect();
+    for r in rendered {
+        let (path, bytes) = r?;
+        out.add(path, bytes);
+    }
+    Ok(())
+}
+
+fn minify(html: &[u8]) -> Vec<u8> {
+    let mut cfg = minify_html::Cfg::new();
+    cfg.keep_closing_tags = true;
+    cfg.keep_html_and_head_opening_tags = true;
+    cfg.minify_css = false;
+    cfg.minify_js = false;
+    minify_html::minify(html, &cfg)
+}
+
+/// Tera hides the useful part of an error in its source chain.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}

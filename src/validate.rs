@@ -1,0 +1,232 @@
+//! Cross-checks of the loaded content: every name a matter uses is
+//! registered, numbers are unique, each list's sections are there, and
+//! nothing registered is left without matters.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use crate::content::{Content, ListKind, Matter};
+use crate::diagnostics::{Diagnostics, Position};
+
+pub fn validate(content: &Content, diags: &mut Diagnostics) {
+    let categories: Vec<&str> = content.categories.iter().map(|c| c.name.as_str()).collect();
+    let departments: Vec<&str> = content
+        .departments
+        .iter()
+        .map(|d| d.name.as_str())
+        .collect();
+    let mut seen: HashMap<(ListKind, i64), &Path> = HashMap::new();
+    let mut used_categories = HashSet::new();
+    let mut used_departments = HashSet::new();
+
+    for m in &content.matters {
+        check_matter(m, &categories, &departments, diags);
+        let f = &m.front;
+        if let Some(c) = &f.category {
+            used_categories.insert(c.as_str());
+        }
+        used_departments.extend(f.departments.iter().map(String::as_str));
+        if let Some(first) = seen.insert((f.list, f.seq), &m.path) {
+            diags
+                .error(
+                    &m.path,
+                    m.position_of("seq"),
+                    format!(
+                        "{} 第 {} 项重复：{} 也用了这个序号",
+                        f.list.name(),
+                        f.seq,
+                        first.display()
+                    ),
+                )
+                .help("同一清单中每个事项的 seq 必须不同；改正其中一个文件的 seq");
+        }
+    }
+
+    let file = Path::new("content").join(crate::content::CATEGORIES_FILE);
+    for c in &content.categories {
+        if !used_categories.contains(c.name.as_str()) {
+            diags
+                .error(
+                    &file,
+                    None,
+                    format!(
+                        "事项类别 “{}” 下没有任何事项（政府网站不得有空栏目）",
+                        c.name
+                    ),
+                )
+                .help("删去这个类别，或给事项填上这个类别");
+        }
+    }
+    let file = Path::new("content").join(crate::content::DEPARTMENTS_FILE);
+    for d in &content.departments {
+        if !used_departments.contains(d.name.as_str()) {
+            diags
+                .error(
+                    &file,
+                    None,
+                    format!("部门 “{}” 没有任何事项（政府网站不得有空栏目）", d.name),
+                )
+                .help("删去这个部门，或在事项的 departments 中写上它");
+        }
+    }
+}
+
+fn check_matter(m: &Matter, categories: &[&str], departments: &[&str], diags: &mut Diagnostics) {
+    let f = &m.front;
+    let file = m.path.as_path();
+    let at = |key: &str| m.position_of(key);
+    let has_review = f.review.as_deref().is_some_and(|r| !r.trim().is_empty());
+
+    if f.seq < 1 || f.seq > 9999 {
+        diags
+            .error(file, at("seq"), format!("seq = {} 无效", f.seq))
+            .help("seq 是事项在清单中的序号，从 1 开始的整数");
+    }
+    if f.title.trim().is_empty() {
+        diags
+            .error(file, at("title"), "title（事项名称）为空")
+            .help("填写事项名称");
+    }
+    match &f.category {
+        Some(c) if !categories.contains(&c.as_str()) => {
+            diags
+                .error(file, at("category"), format!("事项类别 “{c}” 未登记"))
+                .help(suggest(c, categories, "content/categories.toml"));
+        }
+        Some(_) => {}
+        None if has_review => {}
+        None => {
+            diags
+                .error(file, at("list"), "缺少 category（事项类别）")
+                .help("填写 category；若原文无法辨认，写一条 review 说明待核实之处");
+        }
+    }
+
+    let mut listed = HashSet::new();
+    for d in &f.departments {
+        if !departments.contains(&d.as_str()) {
+            diags
+                .error(file, at("departments"), format!("部门 “{d}” 未登记"))
+                .help(suggest(d, departments, "content/departments.toml"));
+        }
+        if !listed.insert(d.as_str()) {
+            diags
+                .error(file, at("departments"), format!("部门 “{d}” 重复列出"))
+                .help("每个部门只写一次");
+        }
+    }
+    match f.list {
+        ListKind::Basic if !f.departments.is_empty() => {
+            diags
+                .error(
+                    file,
+                    at("departments"),
+                    "基本履职事项由本镇负责，不应有 departments",
+                )
+                .help("删去 departments，或把 list 改为 cooperative / revoked");
+        }
+        ListKind::Cooperative | ListKind::Revoked if f.departments.is_empty() && !has_review => {
+            diags
+                .error(
+                    file,
+                    at("list"),
+                    format!("{}必须至少有一个部门（departments）", f.list.name()),
+                )
+                .help("填写 departments；若原文无法辨认，写一条 review 说明待核实之处");
+        }
+        _ => {}
+    }
+
+    let required = f.list.required_sections();
+    for name in required {
+        match m.body.section(name) {
+            None => {
+                diags
+                    .error(file, None, format!("缺少小节 “## {name}”"))
+                    .help(format!("{}的正文需要 “## {name}” 小节", f.list.name()));
+            }
+            Some(s) if s.markdown.is_empty() && !has_review => {
+                diags
+                    .warning(file, Some(line(s.line)), format!("小节 “{name}” 没有内容"))
+                    .help("补上内容，或写一条 review 说明原文缺失");
+            }
+            Some(_) => {}
+        }
+    }
+    for s in &m.body.sections {
+        if !required.contains(&s.heading.as_str()) {
+            diags
+                .warning(
+                    file,
+                    Some(line(s.line)),
+                    format!("“{}” 不是{}的标准小节", s.heading, f.list.name()),
+                )
+                .help(if required.is_empty() {
+                    "基本履职事项的正文不需要小节".to_string()
+                } else {
+                    suggest(&s.heading, required, "本清单的标准小节")
+                });
+        }
+        for sub in &s.subsections {
+            if s.heading == crate::content::ListKind::Cooperative.required_sections()[0]
+                && !f.departments.contains(&sub.heading)
+            {
+                diags
+                    .error(
+                        file,
+                        Some(line(sub.line)),
+                        format!("小节 “### {}” 不是本事项的部门", sub.heading),
+                    )
+                    .help("“上级部门职责” 下的 ### 小节标题必须是 departments 中的部门全称");
+            }
+        }
+    }
+    if let Some(r) = f.review.as_deref().filter(|r| !r.trim().is_empty()) {
+        diags.warning(file, at("review"), format!("待核实：{}", r.trim()));
+    }
+}
+
+fn line(line: usize) -> Position {
+    Position { line, column: 1 }
+}
+
+/// "Did you mean" advice: the registered names closest to `wrong`.
+fn suggest(wrong: &str, known: &[&str], registry: &str) -> String {
+    let mut scored: BTreeMap<i64, Vec<&str>> = BTreeMap::new();
+    for k in known {
+        let mut score = strsim::normalized_levenshtein(wrong, k);
+        if k.contains(wrong) || wrong.contains(k) {
+            score += 0.5;
+        }
+        if score > 0.3 {
+            scored.entry(-(score * 1000.0) as i64).or_default().push(k);
+        }
+    }
+    let close: Vec<&str> = scored.into_values().flatten().take(3).collect();
+    if close.is_empty() {
+        format!("先在 {registry} 中登记，或改用已登记的名称")
+    } else {
+        format!(
+            "是否应为：{}？否则先在 {registry} 中登记",
+            close
+                .iter()
+                .map(|c| format!("“{c}”"))
+                .collect::<Vec<_>>()
+                .join("、")
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_the_closest_names() {
+        let known = ["疏附县民政局", "疏附县财政局", "疏附县水利局"];
+        let s = suggest("疏附县民政", &known, "x");
+        assert!(s.starts_with("是否应为：“疏附县民政局”"), "{s}");
+        let s = suggest("完全不同的名字很长很长", &known, "x.toml");
+        assert!(s.contains("x.toml"));
+    }
+}
