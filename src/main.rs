@@ -34,6 +34,24 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Import a published list (text extracted from its PDF, or one CSV per table) into content/.
+    Import {
+        /// The extracted text, or CSV files with the tables' headers (序号, 事项类别, 事项名称, …).
+        #[arg(required = true)]
+        sources: Vec<PathBuf>,
+        /// Folder to write matter files and registries into.
+        #[arg(long, default_value = "content")]
+        into: PathBuf,
+        /// The reviewed data file: registries and per-row judgements on damaged cells.
+        #[arg(long)]
+        reviewed: Option<PathBuf>,
+        /// Also write the import report to this file.
+        #[arg(long)]
+        report: Option<PathBuf>,
+        /// Overwrite existing files.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -69,6 +87,35 @@ fn main() -> ExitCode {
                 Err(BuildError::Failed(diags, msg)) => {
                     print_diagnostics(&diags, false);
                     eprintln!("构建失败：{msg}\n{} 未改动。", output.display());
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Import {
+            sources,
+            into,
+            reviewed,
+            report,
+            force,
+        } => {
+            let opts = qingdan::import::Options {
+                sources: &sources,
+                into: &into,
+                reviewed: reviewed.as_deref(),
+                report: report.as_deref(),
+                force,
+            };
+            match qingdan::import::run(&opts) {
+                Ok(outcome) => {
+                    println!("{}", outcome.report);
+                    println!("已写入 {} 个文件到 {}。", outcome.written, into.display());
+                    for p in &outcome.imported.problems {
+                        eprintln!("提示 warning: {p}");
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("导入失败：{e}");
                     ExitCode::from(1)
                 }
             }

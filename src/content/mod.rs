@@ -16,7 +16,10 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::text_file;
 
 pub use front_matter::split_front_matter;
-pub use matter::{ListKind, Matter, MatterId};
+pub use matter::{
+    FrontMatter, ListKind, Matter, MatterId, SECTION_DEPARTMENT_DUTIES, SECTION_TOWNSHIP_DUTIES,
+    SECTION_WORK_METHOD,
+};
 pub use registry::{Category, Department, Registry};
 pub use sections::{parse_sections, Body, Section};
 

@@ -1,0 +1,384 @@
+//! Undoing what PDF extraction does to table cells: HTML fragments, spaces
+//! inside Chinese words, numbered duties run together on one line.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// Is `c` part of Chinese running text (Han, CJK punctuation, full-width forms)?
+pub fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{3000}'..='\u{303f}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}'
+        | '\u{f900}'..='\u{faff}' | '\u{ff00}'..='\u{ffef}' | '\u{2018}'..='\u{201f}'
+        | '\u{2460}'..='\u{2473}')
+}
+
+/// Removes white space that touches Chinese text (the extraction puts it
+/// where the PDF wrapped a line) and folds the rest to single spaces.
+pub fn squash_spaces(s: &str) -> String {
+    let chars: Vec<char> = s.trim().chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_whitespace() {
+            let start = i;
+            while i < chars.len() && chars[i].is_whitespace() {
+                i += 1;
+            }
+            let before = start.checked_sub(1).map(|j| chars[j]);
+            let after = chars.get(i).copied();
+            let touches_cjk = before.is_some_and(is_cjk) || after.is_some_and(is_cjk);
+            let touches_punct = before.is_some_and(|c| "(,;:.、".contains(c))
+                || after.is_some_and(|c| "),;:、".contains(c));
+            if !touches_cjk && !touches_punct {
+                out.push(' ');
+            }
+            continue;
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
+
+static HTML_BLOCK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)</?(?:ol|ul|li|p|div|br)\b[^>]*>").unwrap_or_else(|_| unreachable!())
+});
+static HTML_INLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)</?(?:b|i|u|em|strong|span|sup|sub|font)\b[^>]*>")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// True if the cell holds HTML tags (only the ones extraction produces;
+/// `<镇>` in running text is not a tag).
+pub fn has_html(s: &str) -> bool {
+    HTML_BLOCK.is_match(s) || HTML_INLINE.is_match(s)
+}
+
+/// Block tags become line breaks; inline tags go.
+pub fn strip_html(s: &str) -> String {
+    let s = HTML_BLOCK.replace_all(s, "\n");
+    HTML_INLINE.replace_all(&s, "").into_owned()
+}
+
+static LI: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)<li\b[^>]*>").unwrap_or_else(|_| unreachable!()));
+static STARTS_NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:\d{1,2}[.．、]|[①-⑳])").unwrap_or_else(|_| unreachable!())
+});
+
+/// In an `<ol>`, the browser numbered the items and the extraction lost the
+/// numbers; put them back as the PDF showed them (1, 2, 3 …).
+fn number_list_items(cell: &str) -> String {
+    if !cell.to_ascii_lowercase().contains("<ol") {
+        return cell.to_string();
+    }
+    let mut out = String::with_capacity(cell.len() + 16);
+    for (k, piece) in LI.split(cell).enumerate() {
+        if k > 0 {
+            out.push_str("<li>");
+            if !STARTS_NUMBERED.is_match(piece) {
+                out.push_str(&format!("{k}."));
+            }
+        }
+        out.push_str(piece);
+    }
+    out
+}
+
+/// One piece of a duties cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    /// `疏附县民政局:`: whose duties follow.
+    Department(String),
+    /// `一、考核`: a sub-heading the document numbers with Chinese numerals.
+    Heading(String),
+    /// `3.审核……`: a numbered duty.
+    Item(u32, String),
+    Text(String),
+}
+
+static MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[\s;；。:：,，])(?:(?P<cn>[一二三四五六七八九十]{1,3})、|(?P<num>\d{1,2})[.．、](?:\s*)(?P<after>[^\d\s])|(?P<circ>[①-⑳]))")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// Cuts a cell into blocks at numbered items, Chinese-numeral headings and
+/// the department labels in `departments` (full names followed by a colon).
+pub fn blocks(cell: &str, departments: &[String]) -> Vec<Block> {
+    let text = strip_html(&number_list_items(cell));
+    // Candidate cut points: (offset where the marker starts, kind)
+    #[derive(Clone)]
+    enum Cut {
+        Dept(String, usize),
+        Heading,
+        Item(u32),
+    }
+    let mut cuts: Vec<(usize, Cut)> = Vec::new();
+    for name in departments {
+        for (at, _) in text.match_indices(name.as_str()) {
+            let rest = text[at + name.len()..].trim_start();
+            let boundary =
+                at == 0 || text[..at].ends_with(|c: char| c.is_whitespace() || "。;；".contains(c));
+            if boundary && (rest.starts_with(':') || rest.starts_with('：')) {
+                let colon = text.len() - rest.len();
+                cuts.push((
+                    at,
+                    Cut::Dept(
+                        name.clone(),
+                        colon + rest.chars().next().map_or(0, char::len_utf8),
+                    ),
+                ));
+            }
+        }
+    }
+    for m in MARKER.captures_iter(&text) {
+        let whole = m.get(0).map_or(0..0, |g| g.range());
+        let lead = text[whole.clone()]
+            .chars()
+            .next()
+            .filter(|c| !c.is_ascii_digit() && !"一二三四五六七八九十①②③④⑤⑥⑦⑧⑨⑩".contains(*c));
+        let start = whole.start + lead.map_or(0, char::len_utf8);
+        if m.name("cn").is_some() {
+            cuts.push((start, Cut::Heading));
+        } else if let Some(n) = m.name("num") {
+            cuts.push((start, Cut::Item(n.as_str().parse().unwrap_or(0))));
+        } else if let Some(c) = m.name("circ") {
+            let n = c
+                .as_str()
+                .chars()
+                .next()
+                .map_or(0, |c| c as u32 - '①' as u32 + 1);
+            cuts.push((start, Cut::Item(n)));
+        }
+    }
+    cuts.sort_by_key(|(at, _)| *at);
+    cuts.dedup_by_key(|(at, _)| *at);
+
+    // Keep an item marker only where it continues the numbering (or starts anew).
+    let mut kept: Vec<(usize, Cut)> = Vec::new();
+    let mut last: Option<u32> = None;
+    for (at, cut) in cuts {
+        match cut {
+            Cut::Item(n) => {
+                let ok = match last {
+                    None => true,
+                    Some(prev) => n == prev + 1 || n == 1,
+                };
+                if ok {
+                    last = Some(n);
+                    kept.push((at, Cut::Item(n)));
+                }
+            }
+            other => {
+                last = None;
+                kept.push((at, other));
+            }
+        }
+    }
+
+    let mut out = Vec::new();
+    let first = kept.first().map_or(text.len(), |(at, _)| *at);
+    let lead = squash_spaces(&text[..first]);
+    if !lead.is_empty() {
+        out.push(Block::Text(lead));
+    }
+    for (k, (at, cut)) in kept.iter().enumerate() {
+        let end = kept.get(k + 1).map_or(text.len(), |(next, _)| *next);
+        let piece = &text[*at..end];
+        match cut {
+            Cut::Dept(name, body_at) => {
+                out.push(Block::Department(name.clone()));
+                let body = squash_spaces(&text[(*body_at).min(end)..end]);
+                if !body.is_empty() {
+                    out.push(Block::Text(body));
+                }
+            }
+            Cut::Heading => out.push(Block::Heading(squash_spaces(piece))),
+            Cut::Item(n) => {
+                let body = piece.trim_start();
+                let skip = body
+                    .char_indices()
+                    .find(|&(_, c)| {
+                        !(c.is_ascii_digit() || ".．、①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".contains(c))
+                    })
+                    .map_or(body.len(), |(i, _)| i);
+                out.push(Block::Item(*n, squash_spaces(&body[skip..])));
+            }
+        }
+    }
+    out
+}
+
+/// Escapes what Markdown would otherwise read as markup.
+pub fn escape_markdown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if "\\`*_[]<>#|~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    // A paragraph that starts like a list item must stay a paragraph.
+    let needs = out.starts_with(['-', '+'])
+        || out
+            .char_indices()
+            .find(|(_, c)| !c.is_ascii_digit())
+            .is_some_and(|(i, c)| {
+                i > 0
+                    && (c == '.' || c == ')')
+                    && out[i + 1..].chars().next().is_none_or(char::is_whitespace)
+            });
+    if needs {
+        let at = out.find(|c: char| !c.is_ascii_digit()).unwrap_or(0);
+        out.insert(at, '\\');
+    }
+    out
+}
+
+/// Markdown for a run of blocks. Numbered items become an ordered list when
+/// their numbers run on without a gap (so the list shows the same numbers as
+/// the document); otherwise each keeps its number as text.
+pub fn blocks_to_markdown(blocks: &[Block]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < blocks.len() {
+        match &blocks[i] {
+            Block::Item(..) => {
+                let start = i;
+                while i < blocks.len() && matches!(blocks[i], Block::Item(..)) {
+                    i += 1;
+                }
+                let run = &blocks[start..i];
+                let numbers: Vec<u32> = run
+                    .iter()
+                    .filter_map(|b| {
+                        if let Block::Item(n, _) = b {
+                            Some(*n)
+                        } else {
+                            None
+                        }
+                    })
+                    .collect();
+                let consecutive = numbers.windows(2).all(|w| w[1] == w[0] + 1);
+                let lines: Vec<String> = run
+                    .iter()
+                    .filter_map(|b| {
+                        if let Block::Item(n, t) = b {
+                            Some((n, t))
+                        } else {
+                            None
+                        }
+                    })
+                    .map(|(n, t)| {
+                        if consecutive {
+                            format!("{n}. {}", escape_markdown(t))
+                        } else {
+                            format!("{n}\\. {}", escape_markdown(t))
+                        }
+                    })
+                    .collect();
+                parts.push(lines.join(if consecutive { "\n" } else { "\n\n" }));
+                continue;
+            }
+            Block::Department(name) => parts.push(format!("**{}:**", escape_markdown(name))),
+            Block::Heading(t) | Block::Text(t) => parts.push(escape_markdown(t)),
+        }
+        i += 1;
+    }
+    parts.join("\n\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spaces_inside_chinese_are_removed() {
+        assert_eq!(squash_spaces("应急管理及消 防"), "应急管理及消防");
+        assert_eq!(
+            squash_spaces("做好国土资 源监督检查 工作"),
+            "做好国土资源监督检查工作"
+        );
+        assert_eq!(
+            squash_spaces("就业援助 (就业困难人员初审)"),
+            "就业援助(就业困难人员初审)"
+        );
+        assert_eq!(squash_spaces("中国农技推广App 等"), "中国农技推广App等");
+        assert_eq!(squash_spaces("Word  and   Excel"), "Word and Excel");
+    }
+
+    #[test]
+    fn html_list_becomes_items() {
+        let cell = "<ol> <li>1.负责公益性岗位的开发;</li> <li>2.审批镇级提交的申报材料;</li> </ol>";
+        assert!(has_html(cell));
+        let b = blocks(cell, &[]);
+        assert_eq!(
+            b,
+            vec![
+                Block::Item(1, "负责公益性岗位的开发;".into()),
+                Block::Item(2, "审批镇级提交的申报材料;".into())
+            ]
+        );
+        assert_eq!(
+            blocks_to_markdown(&b),
+            "1. 负责公益性岗位的开发;\n2. 审批镇级提交的申报材料;"
+        );
+    }
+
+    #[test]
+    fn ordered_html_list_items_get_their_numbers_back() {
+        let cell = "<ol> <li>根据需求进行规划布局;</li> <li>做好招投标和建设工作;</li> </ol>";
+        let b = blocks(cell, &[]);
+        assert_eq!(
+            blocks_to_markdown(&b),
+            "1. 根据需求进行规划布局;\n2. 做好招投标和建设工作;"
+        );
+    }
+
+    #[test]
+    fn run_together_items_are_split() {
+        let b = blocks(
+            "1.镇级上报农业资金需求; 2.镇级根据要求科学使用农业资金。",
+            &[],
+        );
+        assert_eq!(b.len(), 2);
+        assert_eq!(
+            b[1],
+            Block::Item(2, "镇级根据要求科学使用农业资金。".into())
+        );
+    }
+
+    #[test]
+    fn department_labels_and_headings() {
+        let depts = vec!["疏附县农业农村局".to_string(), "疏附县审计局".to_string()];
+        let cell = "疏附县农业农村局: 1.统计需求; 2.核实。 疏附县审计局: 对农业资金进行审计监督。";
+        let b = blocks(cell, &depts);
+        assert_eq!(b[0], Block::Department("疏附县农业农村局".into()));
+        assert_eq!(b[2], Block::Item(2, "核实。".into()));
+        assert_eq!(b[3], Block::Department("疏附县审计局".into()));
+        assert_eq!(b[4], Block::Text("对农业资金进行审计监督。".into()));
+        let b = blocks("一、考核 1.组织撰写报告; 二、晋升 1.上报名册", &[]);
+        assert_eq!(b[0], Block::Heading("一、考核".into()));
+        assert_eq!(b[2], Block::Heading("二、晋升".into()));
+        assert_eq!(b[3], Block::Item(1, "上报名册".into()));
+    }
+
+    #[test]
+    fn numbers_that_break_the_sequence_stay_in_the_text() {
+        let b = blocks("1.按1.5倍比例推荐; 2.公示", &[]);
+        assert_eq!(b.len(), 2, "{b:?}");
+        // Gaps keep their numbers as text, not renumbered by Markdown.
+        let md = blocks_to_markdown(&[Block::Item(2, "a".into()), Block::Item(1, "b".into())]);
+        assert_eq!(md, "2\\. a\n\n1\\. b");
+    }
+
+    #[test]
+    fn markdown_specials_are_escaped() {
+        assert_eq!(escape_markdown("仅乡<镇>村"), "仅乡\\<镇\\>村");
+        assert_eq!(escape_markdown("1.5万元"), "1.5万元");
+        assert_eq!(escape_markdown("3.审核"), "3.审核");
+        assert_eq!(escape_markdown("3. 审核"), "3\\. 审核");
+        assert_eq!(escape_markdown("-项"), "\\-项");
+    }
+}

@@ -1,0 +1,602 @@
+//! Turning raw rows into matters: undo the damage that can be shown to be
+//! damage, apply the reviewed judgements, and write down in each matter's
+//! `review` note everything that was inferred or could not be repaired.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
+
+use pinyin::ToPinyin;
+use regex::Regex;
+
+use super::clean::{blocks, blocks_to_markdown, squash_spaces, strip_html, Block};
+use super::reviewed::{Reviewed, RowJudgement};
+use super::source::Source;
+use crate::content::{Category, Department, ListKind, MatterId};
+use crate::content::{
+    FrontMatter, SECTION_DEPARTMENT_DUTIES, SECTION_TOWNSHIP_DUTIES, SECTION_WORK_METHOD,
+};
+
+pub const TITLE_UNVERIFIED: &str = "（事项名称待核实）";
+
+#[derive(Debug)]
+pub struct ImportedMatter {
+    pub id: MatterId,
+    pub front: FrontMatter,
+    pub body: String,
+}
+
+#[derive(Debug)]
+pub struct Imported {
+    pub matters: Vec<ImportedMatter>,
+    pub categories: Vec<Category>,
+    pub departments: Vec<Department>,
+    /// Judgements that named a row the source does not have, and the like.
+    pub problems: Vec<String>,
+}
+
+fn quote(s: &str) -> String {
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if s.is_empty() {
+        "（空）".to_string()
+    } else {
+        format!("“{s}”")
+    }
+}
+
+/// Cleans one short cell (category, title, department names).
+fn clean_cell(s: &str) -> String {
+    squash_spaces(&strip_html(s))
+}
+
+/// Splits a department cell into names.
+fn split_names(cell: &str) -> Vec<String> {
+    cell.split(['、', ',', '，', ';', '；'])
+        .map(|p| p.chars().filter(|c| !c.is_whitespace()).collect::<String>())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+static RECEIVER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?s)^\s*承接(?P<kind>部门|方式)\s*[:：]\s*(?P<dept>.*?)\s*工作方式\s*[:：]\s*(?P<method>.*)$").unwrap_or_else(|_| unreachable!())
+});
+
+/// An ASCII slug from the pinyin of a Chinese name.
+pub fn slug_of(name: &str) -> String {
+    let mut out = String::new();
+    for (c, p) in name.chars().zip(name.to_pinyin()) {
+        match p {
+            Some(p) => out.push_str(p.plain()),
+            None if c.is_ascii_alphanumeric() => out.push(c.to_ascii_lowercase()),
+            None => {}
+        }
+    }
+    if out.is_empty() {
+        "x".to_string()
+    } else {
+        out
+    }
+}
+
+pub fn repair(source: &Source, reviewed: &Reviewed) -> Imported {
+    let mut problems = Vec::new();
+    let intro = source.intro.as_deref().unwrap_or("");
+
+    // Categories: the reviewed registry, and names the tables use more than
+    // once or the 说明 names (garbage is unique and unnamed).
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for r in &source.rows {
+        *counts.entry(clean_cell(&r.category)).or_default() += 1;
+    }
+    let registered_categories: BTreeSet<&str> =
+        reviewed.category.iter().map(|c| c.name.as_str()).collect();
+    let is_category = |c: &str| {
+        !c.is_empty()
+            && (registered_categories.contains(c)
+                || (registered_categories.is_empty()
+                    && (counts.get(c).copied().unwrap_or(0) >= 2 || intro.contains(c))))
+    };
+    let registered_departments: BTreeSet<&str> = reviewed
+        .department
+        .iter()
+        .map(|d| d.name.as_str())
+        .collect();
+    let is_department =
+        |d: &str| registered_departments.is_empty() || registered_departments.contains(d);
+    let known_departments: Vec<String> =
+        reviewed.department.iter().map(|d| d.name.clone()).collect();
+
+    let mut matters = Vec::new();
+    for (i, row) in source.rows.iter().enumerate() {
+        let Some(list) = row.list else { continue };
+        let id = MatterId { list, seq: row.seq };
+        let judgement = reviewed.judgement(&id.to_string());
+        let mut notes: Vec<String> = Vec::new();
+
+        // Title
+        let title = match judgement {
+            Some(RowJudgement { title: Some(t), .. }) => {
+                notes.push(format!(
+                    "事项名称：原文提取为{}，已更正为“{t}”。",
+                    quote(&row.title)
+                ));
+                t.clone()
+            }
+            Some(RowJudgement {
+                title_readable: Some(part),
+                ..
+            }) => {
+                notes.push(format!(
+                    "事项名称：原文提取为{}，文字缺失或错乱，无法可靠复原，待与原件核对。",
+                    quote(&row.title)
+                ));
+                if part.is_empty() {
+                    TITLE_UNVERIFIED.trim_matches(['（', '）']).to_string()
+                } else {
+                    format!("{part}{TITLE_UNVERIFIED}")
+                }
+            }
+            _ => {
+                let t = clean_cell(&row.title);
+                if t.is_empty() {
+                    notes.push("事项名称：原文单元格为空，待与原件核对。".to_string());
+                    TITLE_UNVERIFIED.trim_matches(['（', '）']).to_string()
+                } else {
+                    t
+                }
+            }
+        };
+
+        // Category
+        let raw_category = clean_cell(&row.category);
+        let category = if let Some(c) = judgement.and_then(|j| j.category.clone()) {
+            notes.push(format!(
+                "事项类别：原文单元格为{}，定为“{c}”。",
+                quote(&row.category)
+            ));
+            Some(c)
+        } else if is_category(&raw_category) {
+            Some(raw_category)
+        } else {
+            // The nearest rows on each side of this one (or of the run of
+            // unreadable category cells it stands in) in the same list.
+            let valid = |j: usize| -> Option<Option<String>> {
+                let r = source.rows.get(j).filter(|r| r.list == row.list)?;
+                let c = clean_cell(&r.category);
+                Some(is_category(&c).then_some(c))
+            };
+            let mut before = None;
+            for j in (0..i).rev() {
+                match valid(j) {
+                    None => break,
+                    Some(Some(c)) => {
+                        before = Some(c);
+                        break;
+                    }
+                    Some(None) => {}
+                }
+            }
+            let mut after = None;
+            for j in i + 1..source.rows.len() {
+                match valid(j) {
+                    None => break,
+                    Some(Some(c)) => {
+                        after = Some(c);
+                        break;
+                    }
+                    Some(None) => {}
+                }
+            }
+            match (before, after) {
+                (Some(a), Some(b)) if a == b => {
+                    notes.push(format!(
+                        "事项类别：原文单元格为{}，前后最近的事项均为“{a}”，据此补为“{a}”，请核对。",
+                        quote(&row.category)
+                    ));
+                    Some(a)
+                }
+                _ => {
+                    notes.push(format!(
+                        "事项类别：原文单元格为{}，无法确定，待核实。",
+                        quote(&row.category)
+                    ));
+                    None
+                }
+            }
+        };
+
+        // Departments and body
+        let mut departments: Vec<String> = Vec::new();
+        let mut body = String::new();
+        let decide_departments = |cell: &str, text: &str, notes: &mut Vec<String>| -> Vec<String> {
+            if let Some(ds) = judgement.and_then(|j| j.departments.clone()) {
+                notes.push(format!(
+                    "{}：原文单元格为{}，定为“{}”。",
+                    list.department_column().unwrap_or("部门"),
+                    quote(cell),
+                    ds.join("、")
+                ));
+                return ds;
+            }
+            let parts = split_names(cell);
+            if !parts.is_empty() && parts.iter().all(|p| is_department(p)) {
+                return parts;
+            }
+            // The duties text names the departments whose duties follow ("疏附县民政局:").
+            let headed: Vec<String> = blocks(text, &known_departments)
+                .into_iter()
+                .filter_map(|b| {
+                    if let Block::Department(d) = b {
+                        Some(d)
+                    } else {
+                        None
+                    }
+                })
+                .fold(Vec::new(), |mut v, d| {
+                    if !v.contains(&d) {
+                        v.push(d);
+                    }
+                    v
+                });
+            let cell_chars: String = cell
+                .chars()
+                .filter(|c| !c.is_whitespace() && !"、,，".contains(*c))
+                .collect();
+            if !headed.is_empty()
+                && !cell_chars.is_empty()
+                && cell_chars
+                    .chars()
+                    .all(|c| headed.iter().any(|d| d.contains(c)))
+            {
+                notes.push(format!(
+                    "{}：原文单元格为{}，字序错乱；依职责原文中的部门标题定为“{}”，请核对。",
+                    list.department_column().unwrap_or("部门"),
+                    quote(cell),
+                    headed.join("、")
+                ));
+                return headed;
+            }
+            notes.push(format!(
+                "{}：原文单元格为{}，无法辨认，待核实。",
+                list.department_column().unwrap_or("部门"),
+                quote(cell)
+            ));
+            Vec::new()
+        };
+        match list {
+            ListKind::Basic => {}
+            ListKind::Cooperative => {
+                let text = format!("{} {}", row.department_duties, row.township_duties);
+                departments = decide_departments(&row.departments, &text, &mut notes);
+                let duties = section_markdown(&row.department_duties, &departments, true);
+                let township = section_markdown(&row.township_duties, &departments, false);
+                note_section(
+                    SECTION_DEPARTMENT_DUTIES,
+                    &row.department_duties,
+                    &duties,
+                    &mut notes,
+                );
+                note_section(
+                    SECTION_TOWNSHIP_DUTIES,
+                    &row.township_duties,
+                    &township,
+                    &mut notes,
+                );
+                body = format!(
+                    "\n## {SECTION_DEPARTMENT_DUTIES}\n\n{}\n\n## {SECTION_TOWNSHIP_DUTIES}\n\n{}\n",
+                    duties.markdown, township.markdown
+                );
+            }
+            ListKind::Revoked => {
+                let (cell, method) = if !row.revoked_cell.is_empty() {
+                    match RECEIVER.captures(&row.revoked_cell) {
+                        Some(c) => {
+                            if &c["kind"] == "方式" {
+                                notes.push(
+                                    "承接部门：原文写作“承接方式:”，按承接部门处理。".to_string(),
+                                );
+                            }
+                            (c["dept"].to_string(), c["method"].to_string())
+                        }
+                        None => {
+                            notes.push(format!(
+                                "承接部门及工作方式：原文为{}，未能分开，待核实。",
+                                quote(&row.revoked_cell)
+                            ));
+                            (String::new(), row.revoked_cell.clone())
+                        }
+                    }
+                } else {
+                    (row.departments.clone(), row.work_method.clone())
+                };
+                departments = decide_departments(&cell, &method, &mut notes);
+                let work = section_markdown(&method, &departments, false);
+                note_section(SECTION_WORK_METHOD, &method, &work, &mut notes);
+                body = format!("\n## {SECTION_WORK_METHOD}\n\n{}\n", work.markdown);
+            }
+        }
+        if let Some(j) = judgement {
+            notes.push(j.note.trim().to_string());
+        }
+        for d in &departments {
+            if !is_department(d) {
+                problems.push(format!("{id}: 部门“{d}”未在审核数据中登记"));
+            }
+        }
+        matters.push(ImportedMatter {
+            id,
+            front: FrontMatter {
+                list,
+                seq: i64::from(row.seq),
+                category,
+                title,
+                departments,
+                review: (!notes.is_empty()).then(|| notes.join("\n")),
+                updated: None,
+            },
+            body,
+        });
+    }
+    for j in &reviewed.row {
+        if !matters.iter().any(|m| m.id.to_string() == j.id) {
+            problems.push(format!("审核数据中的 {} 在原文中没有对应的行", j.id));
+        }
+    }
+
+    // Registries: in order of first use; reviewed slugs, else pinyin.
+    let mut categories: Vec<Category> = Vec::new();
+    let mut departments: Vec<Department> = Vec::new();
+    for m in &matters {
+        if let Some(c) = &m.front.category {
+            if !categories.iter().any(|x| &x.name == c) {
+                categories.push(
+                    reviewed
+                        .category
+                        .iter()
+                        .find(|x| &x.name == c)
+                        .cloned()
+                        .unwrap_or_else(|| Category {
+                            name: c.clone(),
+                            slug: slug_of(c),
+                        }),
+                );
+            }
+        }
+    }
+    for d in &reviewed.department {
+        if matters
+            .iter()
+            .any(|m| m.front.departments.contains(&d.name))
+        {
+            departments.push(d.clone());
+        }
+    }
+    for m in &matters {
+        for d in &m.front.departments {
+            if !departments.iter().any(|x| &x.name == d) {
+                departments.push(Department {
+                    name: d.clone(),
+                    slug: slug_of(d.trim_start_matches("疏附县")),
+                    short: None,
+                });
+            }
+        }
+    }
+    Imported {
+        matters,
+        categories,
+        departments,
+        problems,
+    }
+}
+
+struct SectionText {
+    markdown: String,
+    first_item: Option<u32>,
+}
+
+/// A duties cell as Markdown. Under 上级部门职责 with several departments,
+/// each department's part becomes a `###` subsection when the cell is cut
+/// cleanly by their names.
+fn section_markdown(cell: &str, departments: &[String], split_by_department: bool) -> SectionText {
+    let bs = blocks(cell, departments);
+    let first_item = match bs.first() {
+        Some(Block::Item(n, _)) => Some(*n),
+        _ => None,
+    };
+    let labels: Vec<&String> = bs
+        .iter()
+        .filter_map(|b| {
+            if let Block::Department(d) = b {
+                Some(d)
+            } else {
+                None
+            }
+        })
+        .collect();
+    let distinct: BTreeSet<&String> = labels.iter().copied().collect();
+    let clean_cut = split_by_department
+        && departments.len() > 1
+        && matches!(bs.first(), Some(Block::Department(_)))
+        && distinct.len() == labels.len();
+    let markdown = if clean_cut {
+        let mut parts = Vec::new();
+        let mut start = 0;
+        for k in 1..=bs.len() {
+            if k == bs.len() || matches!(bs[k], Block::Department(_)) {
+                if let Block::Department(name) = &bs[start] {
+                    parts.push(format!(
+                        "### {name}\n\n{}",
+                        blocks_to_markdown(&bs[start + 1..k])
+                    ));
+                }
+                start = k;
+            }
+        }
+        parts.join("\n\n")
+    } else {
+        blocks_to_markdown(&bs)
+    };
+    SectionText {
+        markdown,
+        first_item,
+    }
+}
+
+fn note_section(name: &str, raw: &str, text: &SectionText, notes: &mut Vec<String>) {
+    if raw.trim().is_empty() {
+        notes.push(format!("{name}：原文单元格为空，待与原件核对。"));
+    } else if let Some(n) = text.first_item.filter(|&n| n > 1) {
+        notes.push(format!(
+            "{name}：原文从第 {n} 条开始，前面的内容在提取时丢失，待与原件核对。"
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::source::RawRow;
+
+    fn row(list: ListKind, seq: u32, category: &str, title: &str) -> RawRow {
+        RawRow {
+            list: Some(list),
+            seq,
+            line: seq as usize,
+            category: category.into(),
+            title: title.into(),
+            ..RawRow::default()
+        }
+    }
+
+    fn reviewed_with(depts: &[&str]) -> Reviewed {
+        Reviewed {
+            department: depts
+                .iter()
+                .map(|d| Department {
+                    name: d.to_string(),
+                    slug: slug_of(d),
+                    short: None,
+                })
+                .collect(),
+            ..Reviewed::default()
+        }
+    }
+
+    #[test]
+    fn category_split_by_a_space_is_joined() {
+        let src = Source {
+            rows: vec![
+                row(ListKind::Basic, 1, "应急管理及消 防", "甲"),
+                row(ListKind::Basic, 2, "应急管理及消 防", "乙"),
+            ],
+            ..Source::default()
+        };
+        let out = repair(&src, &Reviewed::default());
+        assert_eq!(
+            out.matters[0].front.category.as_deref(),
+            Some("应急管理及消防")
+        );
+        assert!(out.matters[0].front.review.is_none());
+        assert_eq!(out.categories[0].slug, "yingjiguanlijixiaofang");
+    }
+
+    #[test]
+    fn missing_category_is_filled_only_when_both_neighbours_agree() {
+        let src = Source {
+            rows: vec![
+                row(ListKind::Basic, 1, "党的建设", "甲"),
+                row(ListKind::Basic, 2, "1 1 TH 1", "乙"),
+                row(ListKind::Basic, 3, "党的建设", "丙"),
+                row(ListKind::Basic, 4, "", "丁"),
+                row(ListKind::Basic, 5, "综合政务", "戊"),
+                row(ListKind::Basic, 6, "综合政务", "己"),
+                row(ListKind::Basic, 7, "", "庚"),
+                row(ListKind::Basic, 8, "", "辛"),
+                row(ListKind::Basic, 9, "综合政务", "壬"),
+            ],
+            ..Source::default()
+        };
+        let out = repair(&src, &Reviewed::default());
+        let m = &out.matters[1].front;
+        assert_eq!(m.category.as_deref(), Some("党的建设"));
+        assert!(m.review.as_deref().unwrap().contains("“1 1 TH 1”"));
+        let m = &out.matters[3].front;
+        assert_eq!(m.category, None);
+        assert!(m.review.as_deref().unwrap().contains("无法确定"));
+        // A run of blanks between two rows that agree
+        assert_eq!(out.matters[6].front.category.as_deref(), Some("综合政务"));
+        assert_eq!(out.matters[7].front.category.as_deref(), Some("综合政务"));
+    }
+
+    #[test]
+    fn interleaved_department_cell_is_read_from_the_duties_headings() {
+        let mut r = row(
+            ListKind::Cooperative,
+            13,
+            "乡村振兴",
+            "对农业资金 分配的监督",
+        );
+        r.departments = "疏附县农业 审计农村局".into();
+        r.department_duties =
+            "疏附县农业农村局: 1.统计需求; 2.核实。 疏附县审计局: 对资金进行审计监督。".into();
+        r.township_duties = "1.镇级上报; 2.镇级使用。".into();
+        let src = Source {
+            rows: vec![r],
+            ..Source::default()
+        };
+        let out = repair(&src, &reviewed_with(&["疏附县农业农村局", "疏附县审计局"]));
+        let m = &out.matters[0];
+        assert_eq!(m.front.departments, ["疏附县农业农村局", "疏附县审计局"]);
+        assert!(m.front.review.as_deref().unwrap().contains("字序错乱"));
+        assert!(m.body.contains("### 疏附县农业农村局\n\n1. 统计需求;\n2. 核实。\n\n### 疏附县审计局\n\n对资金进行审计监督。"), "{}", m.body);
+        assert_eq!(m.front.title, "对农业资金分配的监督");
+    }
+
+    #[test]
+    fn lost_first_lines_are_noted() {
+        let mut r = row(ListKind::Cooperative, 1, "党的建设", "推荐县级表以工作");
+        r.departments = "织部".into();
+        r.department_duties = "3.审查人选; 4.审核结果。".into();
+        r.township_duties = "1.制定方案".into();
+        let src = Source {
+            rows: vec![r],
+            ..Source::default()
+        };
+        let mut reviewed = reviewed_with(&["疏附县委组织部"]);
+        reviewed.row.push(RowJudgement {
+            id: "cooperative-001".into(),
+            title_readable: Some("推荐县级……".into()),
+            departments: Some(vec!["疏附县委组织部".into()]),
+            note: "配合职责多次写明报疏附县委组织部。".into(),
+            ..RowJudgement::default()
+        });
+        let out = repair(&src, &reviewed);
+        let m = &out.matters[0];
+        assert_eq!(m.front.title, "推荐县级……（事项名称待核实）");
+        let review = m.front.review.as_deref().unwrap();
+        assert!(review.contains("原文从第 3 条开始"), "{review}");
+        assert!(review.contains("“织部”"), "{review}");
+        assert!(review.contains("报疏附县委组织部"), "{review}");
+        assert!(m.body.contains("3. 审查人选;\n4. 审核结果。"));
+    }
+
+    #[test]
+    fn revoked_cell_is_split_into_department_and_work_method() {
+        let mut r = row(ListKind::Revoked, 41, "交通运输", "");
+        r.revoked_cell =
+            "承接方式: 疏附县交通运输局 工作方式: 负责对造成公路路面损坏行为的处罚。".into();
+        let src = Source {
+            rows: vec![r],
+            ..Source::default()
+        };
+        let out = repair(&src, &reviewed_with(&["疏附县交通运输局"]));
+        let m = &out.matters[0];
+        assert_eq!(m.front.departments, ["疏附县交通运输局"]);
+        assert_eq!(m.front.title, "事项名称待核实");
+        let review = m.front.review.as_deref().unwrap();
+        assert!(review.contains("承接方式"), "{review}");
+        assert!(m
+            .body
+            .contains("## 工作方式\n\n负责对造成公路路面损坏行为的处罚。"));
+    }
+}

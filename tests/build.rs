@@ -1,0 +1,231 @@
+//! The real binary on the fixture site: every page type, base paths,
+//! failed builds, determinism, and the errors a clerk would see.
+
+mod common;
+
+use std::fs;
+
+use common::*;
+
+#[test]
+fn builds_every_page_type_with_working_links_under_a_base_path() {
+    let site = fixture_site();
+    let out = qingdan(&["build", "--base-path", "/zwgk/lzqd/"], site.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let dist = site.path().join("dist");
+    for page in [
+        "index.html",
+        "basic/index.html",
+        "cooperative/index.html",
+        "revoked/index.html",
+        "categories/index.html",
+        "categories/minsheng/index.html",
+        "departments/index.html",
+        "departments/minzheng/index.html",
+        "matters/cooperative-001/index.html",
+        "matters/basic-002/index.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "data/matters.json",
+        "data/matters.csv",
+    ] {
+        assert!(dist.join(page).is_file(), "missing {page}");
+    }
+    let links = check_links(&dist, "/zwgk/lzqd/");
+    assert!(links > 50, "only {links} links checked");
+
+    let matter = fs::read_to_string(dist.join("matters/cooperative-001/index.html")).unwrap();
+    assert!(matter.contains("老年人高龄津贴的发放管理"));
+    assert!(
+        matter.contains("<h3>示例县民政局</h3>"),
+        "department subsection"
+    );
+    assert!(matter.contains("/zwgk/lzqd/departments/caizheng/"));
+    let basic1 = fs::read_to_string(dist.join("matters/basic-001/index.html")).unwrap();
+    assert!(
+        basic1.contains("/zwgk/lzqd/matters/basic-002/"),
+        "next within the list"
+    );
+
+    // The department page puts its own duties beside the township's.
+    let dept = fs::read_to_string(dist.join("departments/caizheng/index.html")).unwrap();
+    assert!(
+        dept.contains("做好资金保障工作"),
+        "the department's own duties"
+    );
+    assert!(
+        !dept.contains("发放高龄津贴资金"),
+        "not another department's duties"
+    );
+    assert!(
+        dept.contains("受理本镇老人高龄补贴申请"),
+        "the township's duties"
+    );
+
+    // Raw HTML in content is shown as text, never run.
+    let revoked = fs::read_to_string(dist.join("matters/revoked-001/index.html")).unwrap();
+    assert!(!revoked.contains("<script>alert"));
+    assert!(revoked.contains("&lt;script>") || revoked.contains("&lt;script&gt;"));
+
+    // Dates: the matter's own `updated`, else the site's `published`.
+    let basic2 = fs::read_to_string(dist.join("matters/basic-002/index.html")).unwrap();
+    assert!(basic2.contains("2025-08-15"));
+    let home = fs::read_to_string(dist.join("index.html")).unwrap();
+    assert!(home.contains("2025-07-01"));
+    assert!(home.contains("示例镇的<strong>履职事项清单</strong>"));
+
+    let sitemap = fs::read_to_string(dist.join("sitemap.xml")).unwrap();
+    assert!(sitemap.contains("<loc>https://www.example.gov.cn/zwgk/lzqd/matters/basic-001/</loc>"));
+    assert!(sitemap.contains("<lastmod>2025-08-15</lastmod>"));
+}
+
+#[test]
+fn exports_json_and_csv_with_sections() {
+    let site = fixture_site();
+    let out = qingdan(&["build"], site.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let dist = site.path().join("dist");
+    let json: serde_json::Value =
+        serde_json::from_slice(&fs::read(dist.join("data/matters.json")).unwrap()).unwrap();
+    let records = json.as_array().unwrap();
+    assert_eq!(records.len(), 4);
+    let coop = records
+        .iter()
+        .find(|r| r["id"] == "cooperative-001")
+        .unwrap();
+    assert_eq!(coop["url"], "/matters/cooperative-001/");
+    assert_eq!(coop["departments"][1], "示例县财政局");
+    let township = coop["sections"]["乡镇(街道)配合职责"].as_str().unwrap();
+    assert!(
+        township.starts_with("1.做好高龄津贴政策宣传；"),
+        "{township}"
+    );
+    let revoked = records.iter().find(|r| r["id"] == "revoked-001").unwrap();
+    assert_eq!(revoked["category"], "");
+
+    let csv = fs::read(dist.join("data/matters.csv")).unwrap();
+    assert!(csv.starts_with("\u{feff}".as_bytes()), "BOM for Excel");
+    let mut reader = csv::Reader::from_reader(&csv[3..]);
+    let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        &headers[..7],
+        [
+            "id",
+            "list",
+            "seq",
+            "category",
+            "title",
+            "departments",
+            "url"
+        ]
+    );
+    assert!(headers.contains(&"工作方式".to_string()));
+    assert_eq!(reader.records().count(), 4);
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_site_untouched() {
+    let site = fixture_site();
+    assert!(qingdan(&["build"], site.path()).status.success());
+    let before = snapshot(&site.path().join("dist"));
+
+    fs::write(
+        site.path().join("content/basic/003.md"),
+        "+++\nlist = \"basic\"\nseq = 2\ncategory = \"民生服务\"\ntitle = \"重复序号\"\n+++\n",
+    )
+    .unwrap();
+    let out = qingdan(&["build"], site.path());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("content/basic/003.md:3:1"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(snapshot(&site.path().join("dist")), before);
+    let leftovers: Vec<_> = fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".qingdan"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_broken_template_fails_the_build_without_touching_dist() {
+    let site = fixture_site();
+    assert!(qingdan(&["build"], site.path()).status.success());
+    let before = snapshot(&site.path().join("dist"));
+    fs::write(site.path().join("theme/templates/matter.html"), "{% extends \"base.html\" %}{% block content %}{{ matter.nope.deeper }}{% endblock content %}").unwrap();
+    let out = qingdan(&["build"], site.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("matters/"), "{}", text(&out));
+    assert_eq!(snapshot(&site.path().join("dist")), before);
+}
+
+#[test]
+fn the_same_input_gives_byte_identical_output() {
+    let site = fixture_site();
+    assert!(qingdan(&["build", "--output", "a"], site.path())
+        .status
+        .success());
+    assert!(qingdan(&["build", "--output", "b"], site.path())
+        .status
+        .success());
+    let a = snapshot(&site.path().join("a"));
+    assert!(!a.is_empty());
+    assert_eq!(a, snapshot(&site.path().join("b")));
+}
+
+#[test]
+fn check_lists_every_error_with_file_line_and_advice() {
+    let site = fixture_site();
+    let c = site.path().join("content");
+    fs::write(
+        c.join("basic/009.md"),
+        "+++\nlist = \"basic\"\nseq = 9\ncategory = \"民生服\"\ntitle = \"甲\"\n+++\n",
+    )
+    .unwrap();
+    fs::write(
+        c.join("basic/010.md"),
+        "+++\nlist = \"basic\"\nseq = 10\ncatgory = \"民生服务\"\ntitle = \"乙\"\n+++\n",
+    )
+    .unwrap();
+    fs::write(c.join("basic/011.md"), "没有头部\n").unwrap();
+    fs::write(
+        c.join("basic/012.md"),
+        b"+++\nlist = \"basic\"\nseq = 12\ntitle = \"\xd6\xd0\"\n+++\n",
+    )
+    .unwrap();
+    let out = qingdan(&["check"], site.path());
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{t}");
+    assert!(
+        t.contains("content/basic/009.md:4:1: 事项类别 “民生服” 未登记"),
+        "{t}"
+    );
+    assert!(t.contains("是否应为：“民生服务”"), "{t}");
+    assert!(t.contains("content/basic/010.md:4:1"), "{t}");
+    assert!(t.contains("catgory"), "{t}");
+    assert!(t.contains("content/basic/011.md:1:1"), "{t}");
+    assert!(
+        t.contains("content/basic/012.md") && t.contains("UTF-8"),
+        "{t}"
+    );
+    // Everything is reported in one run.
+    assert!(t.contains("4 个错误"), "{t}");
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    let site = fixture_site();
+    let out = qingdan(&["build", "--no-such-flag"], site.path());
+    assert_eq!(out.status.code(), Some(2));
+    let out = qingdan(&["build", "--output", "."], site.path());
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "replacing the site root is refused"
+    );
+    assert!(site.path().join("site.toml").exists());
+}

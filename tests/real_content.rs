@@ -1,0 +1,133 @@
+//! The repository's own content: it passes `check` with only review
+//! warnings, builds with working links, and is exactly what the importer
+//! makes of the source with the reviewed judgements.
+
+mod common;
+
+use std::fs;
+
+use common::*;
+
+#[test]
+fn the_repository_content_checks_and_builds() {
+    let root = repo();
+    let out = qingdan(&["check"], &root);
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    assert!(t.contains("0 个错误"), "{t}");
+    assert!(t.contains("基本履职事项：132 项"), "{t}");
+    assert!(t.contains("配合履职事项：103 项"), "{t}");
+    assert!(t.contains("上级部门收回事项：47 项"), "{t}");
+
+    let tmp = tempfile::tempdir().unwrap();
+    let dist = tmp.path().join("site");
+    let out = qingdan(
+        &[
+            "build",
+            "--output",
+            dist.to_str().unwrap(),
+            "--base-path",
+            "/zwgk/lzqd/",
+        ],
+        &root,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let matters = fs::read_dir(dist.join("matters")).unwrap().count();
+    assert_eq!(matters, 282);
+    let links = check_links(&dist, "/zwgk/lzqd/");
+    assert!(links > 5000, "{links}");
+
+    // A sample page reads as the source does.
+    let page = fs::read_to_string(dist.join("matters/cooperative-013/index.html")).unwrap();
+    assert!(page.contains("对农业资金分配、使用过程的监督管理"));
+    assert!(page.contains("对农业资金(即财政部门下拨的)和由财政补贴的信贷资金进行审计监督。"));
+}
+
+#[test]
+fn the_importer_reproduces_the_repository_content() {
+    let root = repo();
+    let tmp = tempfile::tempdir().unwrap();
+    let into = tmp.path().join("content");
+    let report = tmp.path().join("report.md");
+    let out = qingdan(
+        &[
+            "import",
+            "import/wukusake-2025-07.txt",
+            "--reviewed",
+            "import/wukusake-2025-07.toml",
+            "--into",
+            into.to_str().unwrap(),
+            "--report",
+            report.to_str().unwrap(),
+        ],
+        &root,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        snapshot(&into),
+        snapshot(&root.join("content")),
+        "content/ differs from a fresh import"
+    );
+    assert_eq!(
+        fs::read(&report).unwrap(),
+        fs::read(root.join("docs/import-report.md")).unwrap()
+    );
+
+    // Refuses to overwrite without --force, and writes nothing then.
+    let out = qingdan(
+        &[
+            "import",
+            "import/wukusake-2025-07.txt",
+            "--into",
+            into.to_str().unwrap(),
+        ],
+        &root,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("--force"));
+}
+
+#[test]
+fn csv_tables_import_and_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    fs::write(d.join("basic.csv"), "\u{feff}序号,事项类别,事项名称\r\n1,党的建设,加强党的建设\r\n2,民生服务,做好就业登记 工作\r\n").unwrap();
+    fs::write(
+        d.join("coop.csv"),
+        "序号,事项类别,事项名称,对应上级部门,上级部门职责,乡镇(街道)配合职责\n1,民生服务,高龄津贴发放,某县民政局,\"1.审核名单; 2.发放资金。\",\"1.宣传政策; 2.受理申请。\"\n",
+    )
+    .unwrap();
+    fs::write(
+        d.join("revoked.csv"),
+        "序号,事项类别,事项名称,承接部门,工作方式\n1,民生服务,收养登记,某县民政局,负责收养登记。\n",
+    )
+    .unwrap();
+    let out = qingdan(
+        &[
+            "import",
+            "basic.csv",
+            "coop.csv",
+            "revoked.csv",
+            "--into",
+            "site/content",
+        ],
+        d,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let basic2 = fs::read_to_string(d.join("site/content/basic/002.md")).unwrap();
+    assert!(basic2.contains("title = \"做好就业登记工作\""), "{basic2}");
+    let coop = fs::read_to_string(d.join("site/content/cooperative/001.md")).unwrap();
+    assert!(coop.contains("1. 审核名单;\n2. 发放资金。"), "{coop}");
+    let depts = fs::read_to_string(d.join("site/content/departments.toml")).unwrap();
+    assert!(depts.contains("name = \"某县民政局\""), "{depts}");
+
+    fs::write(
+        d.join("site/site.toml"),
+        "title = \"某镇\"\ntownship = \"某镇\"\npublished = 2025-01-01\n",
+    )
+    .unwrap();
+    copy_dir(&repo().join("theme"), &d.join("site/theme"));
+    let out = qingdan(&["build"], &d.join("site"));
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(d.join("site/dist/matters/revoked-001/index.html").is_file());
+}
