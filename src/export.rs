@@ -7,7 +7,11 @@ use crate::model::Site;
 use crate::output::Output;
 
 /// Section headings in the order a reader of the document expects them.
-const SECTION_ORDER: &[&str] = &["上级部门职责", "乡镇(街道)配合职责", "工作方式"];
+const SECTION_ORDER: &[&str] = &[
+    crate::content::SECTION_DEPARTMENT_DUTIES,
+    crate::content::SECTION_TOWNSHIP_DUTIES,
+    crate::content::SECTION_WORK_METHOD,
+];
 
 #[derive(Serialize)]
 struct Record<'a> {

@@ -168,7 +168,7 @@ fn check_matter(m: &Matter, categories: &[&str], departments: &[&str], diags: &m
                 });
         }
         for sub in &s.subsections {
-            if s.heading == crate::content::ListKind::Cooperative.required_sections()[0]
+            if s.heading == crate::content::SECTION_DEPARTMENT_DUTIES
                 && !f.departments.contains(&sub.heading)
             {
                 diags

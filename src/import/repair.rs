@@ -164,28 +164,18 @@ pub fn repair(source: &Source, reviewed: &Reviewed) -> Imported {
                 let c = clean_cell(&r.category);
                 Some(is_category(&c).then_some(c))
             };
-            let mut before = None;
-            for j in (0..i).rev() {
-                match valid(j) {
-                    None => break,
-                    Some(Some(c)) => {
-                        before = Some(c);
-                        break;
+            let nearest = |indices: &mut dyn Iterator<Item = usize>| {
+                for j in indices {
+                    match valid(j) {
+                        None => return None,
+                        Some(Some(c)) => return Some(c),
+                        Some(None) => {}
                     }
-                    Some(None) => {}
                 }
-            }
-            let mut after = None;
-            for j in i + 1..source.rows.len() {
-                match valid(j) {
-                    None => break,
-                    Some(Some(c)) => {
-                        after = Some(c);
-                        break;
-                    }
-                    Some(None) => {}
-                }
-            }
+                None
+            };
+            let before = nearest(&mut (0..i).rev());
+            let after = nearest(&mut (i + 1..source.rows.len()));
             match (before, after) {
                 (Some(a), Some(b)) if a == b => {
                     notes.push(format!(

@@ -3,7 +3,9 @@
 use serde::Serialize;
 use tera::Context;
 
-use crate::content::ListKind;
+use crate::content::{
+    ListKind, SECTION_DEPARTMENT_DUTIES, SECTION_TOWNSHIP_DUTIES, SECTION_WORK_METHOD,
+};
 use crate::model::{Group, Link, MatterView, Site};
 
 pub const TEMPLATES: &[&str] = &[
@@ -16,10 +18,6 @@ pub const TEMPLATES: &[&str] = &[
     "matter.html",
     "404.html",
 ];
-
-const SECTION_DEPARTMENT_DUTIES: &str = "上级部门职责";
-const SECTION_TOWNSHIP_DUTIES: &str = "乡镇(街道)配合职责";
-const SECTION_WORK_METHOD: &str = "工作方式";
 
 /// URLs of the theme's static files, by their name under `theme/static`.
 pub type Assets = std::collections::BTreeMap<String, String>;
