@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 pub enum Severity {
     Error,
     Warning,
+    /// A matter's `review` note: known, recorded work for an editor.
+    Review,
 }
 
 /// A place in a file, 1-based, as editors count.
@@ -52,6 +54,7 @@ impl fmt::Display for Diagnostic {
         let label = match self.severity {
             Severity::Error => "错误 error",
             Severity::Warning => "提示 warning",
+            Severity::Review => "待核实 review",
         };
         write!(f, "{label}: {}", self.file.display())?;
         if let Some(p) = self.position {
@@ -92,6 +95,15 @@ impl Diagnostics {
         message: impl Into<String>,
     ) -> Builder<'_> {
         self.add(Severity::Warning, file, position, message)
+    }
+
+    pub fn review(
+        &mut self,
+        file: &Path,
+        position: Option<Position>,
+        message: impl Into<String>,
+    ) -> Builder<'_> {
+        self.add(Severity::Review, file, position, message)
     }
 
     fn add(

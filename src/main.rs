@@ -128,7 +128,8 @@ fn main() -> ExitCode {
             }
             let errors = diags.count(Severity::Error);
             let warnings = diags.count(Severity::Warning);
-            println!("检查完成：{errors} 个错误，{warnings} 条提示。");
+            let reviews = diags.count(Severity::Review);
+            println!("检查完成：{errors} 个错误，{warnings} 条提示，{reviews} 个事项待核实。");
             if errors > 0 {
                 ExitCode::from(1)
             } else {
@@ -141,7 +142,7 @@ fn main() -> ExitCode {
 /// Errors always; warnings in full for `check`, as a count for `build`.
 fn print_diagnostics(diags: &Diagnostics, all: bool) {
     for d in diags.sorted() {
-        if all || d.severity == Severity::Error || !d.message.starts_with("待核实") {
+        if all || d.severity != Severity::Review {
             eprintln!("{d}");
         }
     }

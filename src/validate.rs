@@ -182,7 +182,7 @@ fn check_matter(m: &Matter, categories: &[&str], departments: &[&str], diags: &m
         }
     }
     if let Some(r) = f.review.as_deref().filter(|r| !r.trim().is_empty()) {
-        diags.warning(file, at("review"), format!("待核实：{}", r.trim()));
+        diags.review(file, at("review"), r.trim());
     }
 }
 

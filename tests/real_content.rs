@@ -131,3 +131,95 @@ fn csv_tables_import_and_build() {
     assert!(out.status.success(), "{}", text(&out));
     assert!(d.join("site/dist/matters/revoked-001/index.html").is_file());
 }
+
+/// Letters only: what a reader compares. Drops white space, list numbers,
+/// colons and the HTML tags the extraction left, on both sides.
+fn letters(s: &str) -> String {
+    let tags = regex::Regex::new(r"(?i)</?(?:ol|ul|li|b|p|br)\b[^>]*>").unwrap();
+    let numbers = regex::Regex::new(r"\d{1,2}[.．、]|[①-⑳]").unwrap();
+    let s = tags.replace_all(s, "");
+    let s = numbers.replace_all(&s, "");
+    s.chars()
+        .filter(|c| !c.is_whitespace() && !":：\\".contains(*c))
+        .collect()
+}
+
+/// Every duties cell of the source reads the same on the site, and every
+/// title that was not judged damaged is the source's title.
+#[test]
+fn the_site_has_the_same_words_as_the_source() {
+    let root = repo();
+    let tmp = tempfile::tempdir().unwrap();
+    let dist = tmp.path().join("site");
+    let out = qingdan(&["build", "--output", dist.to_str().unwrap()], &root);
+    assert!(out.status.success(), "{}", text(&out));
+    let json: serde_json::Value =
+        serde_json::from_slice(&fs::read(dist.join("data/matters.json")).unwrap()).unwrap();
+    let by_id: std::collections::HashMap<String, &serde_json::Value> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap().to_string(), r))
+        .collect();
+
+    let source = fs::read_to_string(root.join("import/wukusake-2025-07.txt")).unwrap();
+    let row_start = regex::Regex::new(r"^(\d+)\t").unwrap();
+    let receiver =
+        regex::Regex::new(r"(?s)承接(?:部门|方式)\s*:\s*.*?工作方式\s*:\s*(.*)$").unwrap();
+    let mut list = "";
+    let (mut titles, mut sections) = (0, 0);
+    for line in source.lines() {
+        if line.starts_with('#') {
+            list = if line.contains("基本履职事项清单") {
+                "basic"
+            } else if line.contains("配合履职事项清单") {
+                "cooperative"
+            } else if line.contains("上级部门收回事项清单") {
+                "revoked"
+            } else {
+                list
+            };
+            continue;
+        }
+        let Some(c) = row_start.captures(line) else {
+            continue;
+        };
+        if list.is_empty() {
+            continue;
+        }
+        let cells: Vec<&str> = line.split('\t').collect();
+        let id = format!("{list}-{:03}", c[1].parse::<u32>().unwrap());
+        let m = by_id[&id];
+        let title = m["title"].as_str().unwrap();
+        if !title.contains("待核实") && id != "basic-132" {
+            assert_eq!(letters(title), letters(cells[2]), "{id} title");
+            titles += 1;
+        }
+        let section = |name: &str| letters(m["sections"][name].as_str().unwrap_or(""));
+        match list {
+            "cooperative" => {
+                assert_eq!(
+                    section("上级部门职责"),
+                    letters(cells.get(4).unwrap_or(&"")),
+                    "{id} 上级部门职责"
+                );
+                assert_eq!(
+                    section("乡镇(街道)配合职责"),
+                    letters(cells.get(5).unwrap_or(&"")),
+                    "{id} 配合职责"
+                );
+                sections += 2;
+            }
+            "revoked" => {
+                let method = receiver
+                    .captures(cells[3])
+                    .map_or("", |c| c.get(1).unwrap().as_str());
+                assert_eq!(section("工作方式"), letters(method), "{id} 工作方式");
+                sections += 1;
+            }
+            _ => {}
+        }
+    }
+    assert!(titles > 220, "{titles} titles compared");
+    assert_eq!(sections, 103 * 2 + 47);
+}

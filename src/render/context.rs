@@ -91,6 +91,8 @@ struct GroupRows<'a> {
 #[derive(Serialize)]
 struct CrossRef<'a> {
     row: Row<'a>,
+    /// The other departments that share the matter.
+    others: Vec<&'a crate::model::DepartmentLink>,
     /// The department's own duties, or the whole section when it is not
     /// split by department.
     department_html: Option<&'a str>,
@@ -272,6 +274,11 @@ pub fn pages(site: &Site, assets: &Assets) -> Vec<Page> {
                     duties.and_then(|s| s.subsections.iter().find(|sub| sub.heading == dept.name));
                 let entry = CrossRef {
                     row: row(m),
+                    others: m
+                        .departments
+                        .iter()
+                        .filter(|d| d.name != dept.name)
+                        .collect(),
                     department_html: own.or(duties).map(|s| s.html.as_str()),
                     shared: own.is_none() && m.departments.len() > 1,
                     township_html: m.section(SECTION_TOWNSHIP_DUTIES).map(|s| s.html.as_str()),
