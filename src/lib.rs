@@ -17,5 +17,6 @@ pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod search;
 pub mod text_file;
 pub mod validate;

@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::diagnostics::Diagnostics;
 use crate::model::Site;
 use crate::output::{self, Output};
-use crate::{assets, config, content, export, model, render, validate};
+use crate::{assets, config, content, export, model, render, search, validate};
 
 /// Loads and validates the site at `root`. The site is `None` when there are errors.
 pub fn check(root: &Path, base_path: Option<&str>) -> (Option<Site>, Diagnostics) {
@@ -42,6 +42,7 @@ pub fn render(site: &Site, theme: &Path) -> Result<Output, String> {
     render::render_pages(site, &tera, &assets, &mut out).map_err(|e| e.to_string())?;
     export::write_data(site, &mut out)?;
     export::write_sitemap(site, &mut out);
+    search::write_index(site, &mut out)?;
     Ok(out)
 }
 

@@ -27,6 +27,8 @@ fn builds_every_page_type_with_working_links_under_a_base_path() {
         "404.html",
         "sitemap.xml",
         "robots.txt",
+        "search/index.html",
+        "search/index.json",
         "data/matters.json",
         "data/matters.csv",
     ] {

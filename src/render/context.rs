@@ -17,6 +17,7 @@ pub const TEMPLATES: &[&str] = &[
     "department.html",
     "matter.html",
     "404.html",
+    "search.html",
 ];
 
 /// URLs of the theme's static files, by their name under `theme/static`.
@@ -331,6 +332,25 @@ pub fn pages(site: &Site, assets: &Assets) -> Vec<Page> {
             c,
         ));
     }
+
+    let mut c = Context::new();
+    c.insert("categories", &site.categories);
+    c.insert("departments", &site.departments);
+    c.insert("total", &site.matters.len());
+    pages.push(page(
+        "search/index.html".into(),
+        "search.html",
+        PageMeta {
+            title: "搜索事项",
+            date: &date,
+            column: "搜索",
+            column_type: "其他",
+            section: "search",
+            breadcrumbs: vec![home.clone()],
+            url: site.url("search/"),
+        },
+        c,
+    ));
 
     pages.push(page(
         "404.html".into(),

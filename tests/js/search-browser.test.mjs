@@ -1,0 +1,142 @@
+// A person searching in headless Chromium: type, read the results, filter,
+// use the keyboard and the back button, under a base path.
+
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { normalize } from '../../theme/static/search.js';
+import { buildSite, exactMatches, fixtureCopy, launch, serve } from './site.mjs';
+
+const BASE = '/zwgk/lzqd/';
+let server;
+let browser;
+let matters;
+
+before(async () => {
+  const dist = buildSite({ basePath: BASE });
+  matters = JSON.parse(readFileSync(join(dist, 'data/matters.json'), 'utf8'));
+  server = await serve(dist, BASE);
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Opens the search page for `q` and returns the result links once ready. */
+async function resultsFor(page, q, extra = '') {
+  await page.goto(`${server.url}search/?q=${encodeURIComponent(q)}${extra}`);
+  await page.waitForSelector('#search-results[data-state="ready"]', { state: 'attached' });
+  return page.$$eval('#search-results .result h2 a', (as) => as.map((a) => a.getAttribute('href')));
+}
+
+test('queries in the browser return exactly the matters that contain them', async () => {
+  const page = await browser.newPage();
+  for (const q of ['低保', '宅基地', '高龄津贴', '秸秆禁烧', '疏附县水利局', '民政局', '低', '12345', '消防 宣传', '不存在的词语']) {
+    const got = (await resultsFor(page, q)).sort();
+    assert.deepEqual(got, exactMatches(matters, q, normalize), `query ${q}`);
+  }
+  const status = await page.textContent('#search-status');
+  assert.match(status, /没有找到包含“不存在的词语”的事项/);
+  await page.close();
+});
+
+test('results show title, list, category, departments and a highlighted snippet', async () => {
+  const page = await browser.newPage();
+  await resultsFor(page, '秸秆禁烧');
+  const first = page.locator('#search-results .result').first();
+  assert.match(await first.locator('.result-meta').textContent(), /配合履职事项 第 \d+ 项/);
+  assert.ok((await first.locator('mark').count()) > 0);
+  assert.match(await page.textContent('#search-status'), /找到 \d+ 个包含“秸秆禁烧”的事项/);
+  await page.close();
+});
+
+test('filters narrow the results and are kept in the URL', async () => {
+  const page = await browser.newPage();
+  const all = await resultsFor(page, '民政局');
+  await page.selectOption('select[name="list"]', 'revoked');
+  await page.waitForSelector('#search-results[data-state="ready"]', { state: 'attached' });
+  const revoked = await page.$$eval('#search-results .result h2 a', (as) => as.map((a) => a.getAttribute('href')));
+  assert.ok(revoked.length > 0 && revoked.length < all.length);
+  assert.ok(revoked.every((u) => u.includes('/matters/revoked-')));
+  assert.match(page.url(), /list=revoked/);
+  const byDept = await resultsFor(page, '高龄', '&department=' + encodeURIComponent('疏附县民政局'));
+  assert.ok(byDept.length >= 1);
+  await page.close();
+});
+
+test('pinyin finds 低保 and the home box leads to the results', async () => {
+  const page = await browser.newPage();
+  const got = await resultsFor(page, 'dibao');
+  assert.ok(got.includes(`${BASE}matters/basic-036/`), got.join(' '));
+  await page.goto(server.url);
+  await page.fill('#home-q', '宅基地');
+  await page.press('#home-q', 'Enter');
+  await page.waitForSelector('#search-results[data-state="ready"]', { state: 'attached' });
+  assert.equal(new URL(page.url()).pathname, `${BASE}search/`);
+  assert.equal(new URL(page.url()).searchParams.get('q'), '宅基地');
+  assert.ok((await page.$$('#search-results .result')).length >= 1);
+  await page.close();
+});
+
+test('the keyboard alone: / focuses the box, arrows move, Enter opens', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${server.url}search/`);
+  await page.waitForSelector('#search-results[data-state="ready"]', { state: 'attached' });
+  await page.locator('h1').click();
+  await page.keyboard.press('/');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'search-q');
+  await page.keyboard.type('宅基地');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('#search-results .result'));
+  await page.keyboard.press('ArrowDown');
+  const href = await page.evaluate(() => document.activeElement.getAttribute('href'));
+  assert.match(href, /\/matters\//);
+  await page.keyboard.press('Enter');
+  await page.waitForURL((u) => u.pathname === href);
+  await page.close();
+});
+
+test('the back button returns to the previous query', async () => {
+  const page = await browser.newPage();
+  await resultsFor(page, '低保');
+  await page.fill('#search-q', '宅基地');
+  await page.press('#search-q', 'Enter');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('q') === '宅基地');
+  await page.goBack();
+  await page.waitForFunction(() => document.querySelector('#search-q').value === '低保');
+  await page.waitForSelector('#search-results[data-state="ready"]', { state: 'attached' });
+  assert.match(await page.textContent('#search-status'), /低保/);
+  await page.close();
+});
+
+test('without JavaScript the page says so and links to the indexes', async () => {
+  const ctx = await browser.newContext({ javaScriptEnabled: false });
+  const page = await ctx.newPage();
+  await page.goto(`${server.url}search/?q=低保`);
+  assert.match(await page.textContent('main'), /需要浏览器启用 JavaScript/);
+  assert.ok(await page.$(`main a[href="${BASE}categories/"]`));
+  assert.ok(await page.$(`main a[href="${BASE}departments/"]`));
+  await ctx.close();
+});
+
+test('a title with markup is shown as text', async () => {
+  const site = fixtureCopy();
+  writeFileSync(
+    join(site, 'content/basic/003.md'),
+    '+++\nlist = "basic"\nseq = 3\ncategory = "民生服务"\ntitle = "<script>window.pwned=1</script><img src=x onerror=window.pwned=2>测试事项"\n+++\n',
+  );
+  const dist = buildSite({ root: site, basePath: '/' });
+  const local = await serve(dist, '/');
+  const page = await browser.newPage();
+  await page.goto(`${local.url}search/?q=测试事项`);
+  await page.waitForSelector('#search-results[data-state="ready"]', { state: 'attached' });
+  const text = await page.textContent('#search-results .result h2 a');
+  assert.ok(text.includes('<script>window.pwned=1</script>'), text);
+  assert.equal(await page.evaluate(() => window.pwned), undefined);
+  await page.close();
+  await local.close();
+});

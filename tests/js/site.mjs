@@ -1,0 +1,98 @@
+// Helpers for the JavaScript tests: build a site with the real binary,
+// serve it on loopback under a base path, and drive headless Chromium.
+
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repo = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+function binary() {
+  const candidates = [process.env.QINGDAN_BIN, join(repo, 'target/debug/qingdan'), join(repo, 'target/release/qingdan')];
+  const found = candidates.find((p) => p && existsSync(p));
+  if (!found) throw new Error('qingdan binary not found: run `cargo build` first (or set QINGDAN_BIN)');
+  return found;
+}
+
+/** Builds the site at `root` (default: the repository) into a new temporary folder. */
+export function buildSite({ root = repo, basePath = '/' } = {}) {
+  const out = mkdtempSync(join(tmpdir(), 'qingdan-js-'));
+  const dist = join(out, 'dist');
+  execFileSync(binary(), ['build', '--root', root, '--output', dist, '--base-path', basePath], { stdio: 'pipe' });
+  return dist;
+}
+
+/** A copy of the fixture site with the repository's theme, to modify. */
+export function fixtureCopy() {
+  const dir = mkdtempSync(join(tmpdir(), 'qingdan-fixture-'));
+  cpSync(join(repo, 'tests/fixtures/site'), dir, { recursive: true });
+  cpSync(join(repo, 'theme'), join(dir, 'theme'), { recursive: true });
+  return dir;
+}
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.xml': 'application/xml; charset=utf-8',
+  '.csv': 'text/csv; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** Serves `dist` at http://127.0.0.1:PORT{basePath}; anything else is 404. */
+export async function serve(dist, basePath = '/') {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    let file = null;
+    if (path.startsWith(basePath)) {
+      const rel = normalize(path.slice(basePath.length)).replace(/^(\.\.[/\\])+/, '');
+      file = join(dist, rel);
+      if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+    }
+    if (file && existsSync(file)) {
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream' });
+      res.end(readFileSync(file));
+    } else {
+      res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(readFileSync(join(dist, '404.html')));
+    }
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address();
+  return { url: `http://127.0.0.1:${port}${basePath}`, origin: `http://127.0.0.1:${port}`, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+/** Headless Debian Chromium, started as the workplace requires; Playwright
+ * gives every launch a fresh, empty profile (user data dir). */
+export async function launch() {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+    ],
+  });
+}
+
+/** The exact answer: matters whose title, category, departments or body contain every part. */
+export function exactMatches(matters, query, normalizeFn) {
+  const parts = normalizeFn(query).split(/\s+/).filter(Boolean);
+  return matters
+    .filter((m) => {
+      const fields = [m.title, m.category, m.departments.join('、'), ...Object.entries(m.sections).map(([h, t]) => `${h}\n${t}`)].map(normalizeFn);
+      return parts.every((p) => fields.some((f) => f.includes(p)));
+    })
+    .map((m) => m.url)
+    .sort();
+}
