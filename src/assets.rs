@@ -1,11 +1,25 @@
-//! The theme's static files (CSS, JS, images), copied under `static/`.
+//! The theme's static files (CSS, JS, images), copied under `static/` with
+//! a content hash in their names, so a browser never uses a stale copy.
 
 use std::path::Path;
 
+use sha2::{Digest, Sha256};
 use walkdir::WalkDir;
 
 use crate::output::Output;
 use crate::render::Assets;
+
+/// `style.css` with content `bytes` becomes `style.1a2b3c4d5e.css`.
+fn hashed_name(rel: &str, bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let hash: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
+    match rel.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() && !stem.ends_with('/') => {
+            format!("{stem}.{hash}.{ext}")
+        }
+        _ => format!("{rel}.{hash}"),
+    }
+}
 
 /// Adds `theme/static/**` to `out` and returns each file's URL by its name.
 pub fn copy_static(theme: &Path, base_path: &str, out: &mut Output) -> Result<Assets, String> {
@@ -27,9 +41,26 @@ pub fn copy_static(theme: &Path, base_path: &str, out: &mut Output) -> Result<As
             .replace('\\', "/");
         let bytes = std::fs::read(entry.path())
             .map_err(|e| format!("无法读取 {}：{e}", entry.path().display()))?;
-        let target = format!("static/{rel}");
+        let target = format!("static/{}", hashed_name(&rel, &bytes));
         assets.insert(rel, format!("{base_path}{target}"));
         out.add(target, bytes);
     }
     Ok(assets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_carry_the_content_hash() {
+        let a = hashed_name("style.css", b"body{}");
+        assert!(
+            a.starts_with("style.") && a.ends_with(".css") && a.len() == "style..css".len() + 10,
+            "{a}"
+        );
+        assert_ne!(a, hashed_name("style.css", b"body{ }"));
+        assert_eq!(hashed_name("img/logo.png", b"x").split('.').count(), 3);
+        assert!(hashed_name("LICENSE", b"x").starts_with("LICENSE."));
+    }
 }

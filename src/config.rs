@@ -43,6 +43,26 @@ pub struct Government {
     pub column_name: Option<String>,
 }
 
+impl Government {
+    /// The footer facts not set, as (key, 中文名称).
+    pub fn missing(&self) -> Vec<(&'static str, &'static str)> {
+        [
+            (&self.sponsor, "sponsor", "主办单位"),
+            (&self.organizer, "organizer", "承办单位"),
+            (&self.address, "address", "地址"),
+            (&self.phone, "phone", "联系电话"),
+            (&self.email, "email", "电子邮箱"),
+            (&self.site_id_code, "site_id_code", "网站标识码"),
+            (&self.icp, "icp", "ICP备案号"),
+            (&self.police_record, "police_record", "公安机关备案号"),
+        ]
+        .into_iter()
+        .filter(|(v, _, _)| v.as_deref().is_none_or(|v| v.trim().is_empty()))
+        .map(|(_, k, n)| (k, n))
+        .collect()
+    }
+}
+
 fn default_base_path() -> String {
     "/".to_string()
 }
@@ -123,6 +143,17 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<SiteConfig> {
                 "未设置 url：sitemap.xml 将只写路径，不写完整网址",
             )
             .help("在 site.toml 中加入 url = \"https://门户网站域名\"");
+    }
+    for (key, name) in config.government.missing() {
+        diags
+            .warning(
+                &path,
+                None,
+                format!("[government] 未设置 {key}（{name}），页脚中将不显示"),
+            )
+            .help(format!(
+                "政府网站应在页脚显示{name}：在 site.toml 的 [government] 中加入 {key} = \"…\""
+            ));
     }
     if config.published.date.is_none() || config.published.time.is_some() {
         let pos = text

@@ -149,10 +149,7 @@ fn print_diagnostics(diags: &Diagnostics, all: bool) {
 }
 
 fn review_summary(diags: &Diagnostics) -> String {
-    let n = diags
-        .iter()
-        .filter(|d| d.message.starts_with("待核实"))
-        .count();
+    let n = diags.count(Severity::Review);
     if n == 0 {
         String::new()
     } else {

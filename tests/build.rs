@@ -25,6 +25,8 @@ fn builds_every_page_type_with_working_links_under_a_base_path() {
         "matters/cooperative-001/index.html",
         "matters/basic-002/index.html",
         "404.html",
+        "sitemap/index.html",
+        "contact/index.html",
         "sitemap.xml",
         "robots.txt",
         "search/index.html",
@@ -230,4 +232,36 @@ fn usage_errors_exit_with_2() {
         "replacing the site root is refused"
     );
     assert!(site.path().join("site.toml").exists());
+}
+
+#[test]
+fn assets_carry_a_content_hash_and_missing_footer_facts_are_warned() {
+    let site = fixture_site();
+    let out = qingdan(&["build"], site.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let statics: Vec<String> = fs::read_dir(site.path().join("dist/static"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let css = statics
+        .iter()
+        .find(|n| n.starts_with("style.") && n.ends_with(".css"))
+        .expect("hashed css");
+    assert_ne!(css, "style.css");
+    let home = fs::read_to_string(site.path().join("dist/index.html")).unwrap();
+    assert!(
+        home.contains(&format!("/static/{css}")),
+        "pages link the hashed name"
+    );
+
+    let out = qingdan(&["check"], site.path());
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    for key in ["address", "email", "site_id_code", "icp", "police_record"] {
+        assert!(
+            t.contains(&format!("[government] 未设置 {key}")),
+            "{key}: {t}"
+        );
+    }
+    assert!(!t.contains("未设置 sponsor"), "set in the fixture: {t}");
 }

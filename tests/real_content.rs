@@ -32,6 +32,11 @@ fn the_repository_content_checks_and_builds() {
         &root,
     );
     assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("其中 103 个有待核实说明"),
+        "{}",
+        text(&out)
+    );
     let matters = fs::read_dir(dist.join("matters")).unwrap().count();
     assert_eq!(matters, 282);
     let links = check_links(&dist, "/zwgk/lzqd/");

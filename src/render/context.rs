@@ -18,6 +18,8 @@ pub const TEMPLATES: &[&str] = &[
     "matter.html",
     "404.html",
     "search.html",
+    "sitemap.html",
+    "contact.html",
 ];
 
 /// URLs of the theme's static files, by their name under `theme/static`.
@@ -47,6 +49,8 @@ struct PageMeta<'a> {
 #[derive(Serialize)]
 struct SiteMeta<'a> {
     title: &'a str,
+    /// The host of `url`, for the SiteDomain meta tag.
+    domain: &'a str,
     township: &'a str,
     description: &'a str,
     base: &'a str,
@@ -114,6 +118,12 @@ pub fn pages(site: &Site, assets: &Assets) -> Vec<Page> {
             "site",
             &SiteMeta {
                 title: &site.config.title,
+                domain: site
+                    .config
+                    .url
+                    .as_deref()
+                    .and_then(|u| u.split("://").nth(1))
+                    .unwrap_or(""),
                 township: &site.config.township,
                 description: &site.config.description,
                 base: &site.config.base_path,
@@ -350,6 +360,49 @@ pub fn pages(site: &Site, assets: &Assets) -> Vec<Page> {
             url: site.url("search/"),
         },
         c,
+    ));
+
+    let mut c = Context::new();
+    c.insert("categories", &site.categories);
+    c.insert("departments", &site.departments);
+    let lists_as_groups: Vec<GroupRows<'_>> = site
+        .lists
+        .iter()
+        .map(|l| GroupRows {
+            key: l.key,
+            name: l.name,
+            count: l.count,
+            rows: rows(&l.matters),
+        })
+        .collect();
+    c.insert("groups", &lists_as_groups);
+    pages.push(page(
+        "sitemap/index.html".into(),
+        "sitemap.html",
+        PageMeta {
+            title: "网站地图",
+            date: &date,
+            column: "网站地图",
+            column_type: "其他",
+            section: "",
+            breadcrumbs: vec![home.clone()],
+            url: site.url("sitemap/"),
+        },
+        c,
+    ));
+    pages.push(page(
+        "contact/index.html".into(),
+        "contact.html",
+        PageMeta {
+            title: "联系我们",
+            date: &date,
+            column: "联系我们",
+            column_type: "其他",
+            section: "",
+            breadcrumbs: vec![home.clone()],
+            url: site.url("contact/"),
+        },
+        Context::new(),
     ));
 
     pages.push(page(

@@ -79,7 +79,11 @@ pub fn check_links(dist: &Path, base: &str) -> usize {
         let html = String::from_utf8(bytes).unwrap();
         for cap in re.captures_iter(&html) {
             let url = &cap[1];
-            if url.starts_with("http") || url.starts_with('#') || url.starts_with("mailto:") {
+            if url.starts_with("http")
+                || url.starts_with('#')
+                || url.starts_with("mailto:")
+                || url.starts_with("tel:")
+            {
                 continue;
             }
             assert!(
