@@ -165,6 +165,28 @@ pub fn pages(site: &Site, assets: &Assets) -> Vec<Page> {
     };
     let mut pages = Vec::new();
     let date = site.date();
+    // A site-wide page at `dir/`, dated with the site, one level below home.
+    let site_page = |dir: &str,
+                     template: &'static str,
+                     title: &str,
+                     column_type: &str,
+                     section: &str,
+                     extra: Context| {
+        page(
+            format!("{dir}index.html"),
+            template,
+            PageMeta {
+                title,
+                date: &date,
+                column: title,
+                column_type,
+                section,
+                breadcrumbs: vec![home.clone()],
+                url: site.url(dir),
+            },
+            extra,
+        )
+    };
 
     // Home
     let mut c = Context::new();
@@ -213,18 +235,12 @@ pub fn pages(site: &Site, assets: &Assets) -> Vec<Page> {
     let mut c = Context::new();
     c.insert("categories", &site.categories);
     c.insert("uncategorized", &rows(&site.uncategorized));
-    pages.push(page(
-        "categories/index.html".into(),
+    pages.push(site_page(
+        "categories/",
         "categories.html",
-        PageMeta {
-            title: "事项类别",
-            date: &date,
-            column: "事项类别",
-            column_type: "列表页",
-            section: "categories",
-            breadcrumbs: vec![home.clone()],
-            url: site.url("categories/"),
-        },
+        "事项类别",
+        "列表页",
+        "categories",
         c,
     ));
     let categories_link = Link {
@@ -254,18 +270,12 @@ pub fn pages(site: &Site, assets: &Assets) -> Vec<Page> {
     // Departments
     let mut c = Context::new();
     c.insert("departments", &site.departments);
-    pages.push(page(
-        "departments/index.html".into(),
+    pages.push(site_page(
+        "departments/",
         "departments.html",
-        PageMeta {
-            title: "上级部门",
-            date: &date,
-            column: "上级部门",
-            column_type: "列表页",
-            section: "departments",
-            breadcrumbs: vec![home.clone()],
-            url: site.url("departments/"),
-        },
+        "上级部门",
+        "列表页",
+        "departments",
         c,
     ));
     let departments_link = Link {
@@ -347,18 +357,12 @@ pub fn pages(site: &Site, assets: &Assets) -> Vec<Page> {
     c.insert("categories", &site.categories);
     c.insert("departments", &site.departments);
     c.insert("total", &site.matters.len());
-    pages.push(page(
-        "search/index.html".into(),
+    pages.push(site_page(
+        "search/",
         "search.html",
-        PageMeta {
-            title: "搜索事项",
-            date: &date,
-            column: "搜索",
-            column_type: "其他",
-            section: "search",
-            breadcrumbs: vec![home.clone()],
-            url: site.url("search/"),
-        },
+        "搜索事项",
+        "其他",
+        "search",
         c,
     ));
 
@@ -376,32 +380,20 @@ pub fn pages(site: &Site, assets: &Assets) -> Vec<Page> {
         })
         .collect();
     c.insert("groups", &lists_as_groups);
-    pages.push(page(
-        "sitemap/index.html".into(),
+    pages.push(site_page(
+        "sitemap/",
         "sitemap.html",
-        PageMeta {
-            title: "网站地图",
-            date: &date,
-            column: "网站地图",
-            column_type: "其他",
-            section: "",
-            breadcrumbs: vec![home.clone()],
-            url: site.url("sitemap/"),
-        },
+        "网站地图",
+        "其他",
+        "",
         c,
     ));
-    pages.push(page(
-        "contact/index.html".into(),
+    pages.push(site_page(
+        "contact/",
         "contact.html",
-        PageMeta {
-            title: "联系我们",
-            date: &date,
-            column: "联系我们",
-            column_type: "其他",
-            section: "",
-            breadcrumbs: vec![home.clone()],
-            url: site.url("contact/"),
-        },
+        "联系我们",
+        "其他",
+        "",
         Context::new(),
     ));
 

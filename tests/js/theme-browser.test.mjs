@@ -197,3 +197,17 @@ test('a matter prints without navigation', async () => {
   assert.ok(await page.isVisible('h1'));
   await page.close();
 });
+
+test("a department's duties sit beside the township's on a wide screen, above them on a phone", async () => {
+  const tops = async (width) => {
+    const page = await browser.newPage({ viewport: { width, height: 900 } });
+    await open(page, 'departments/minzheng/');
+    const [a, b] = await page.$$eval('.xref .duty', (els) => els.slice(0, 2).map((e) => e.getBoundingClientRect().top));
+    await page.close();
+    return [a, b];
+  };
+  const [wa, wb] = await tops(1280);
+  assert.equal(wa, wb, 'side by side at 1280 px');
+  const [na, nb] = await tops(375);
+  assert.ok(nb > na, 'stacked at 375 px');
+});
