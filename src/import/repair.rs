@@ -10,7 +10,7 @@ use regex::Regex;
 
 use super::clean::{blocks, blocks_to_markdown, squash_spaces, strip_html, Block};
 use super::reviewed::{Reviewed, RowJudgement};
-use super::source::Source;
+use super::source::{RawRow, Source};
 use crate::content::{Category, Department, ListKind, MatterId};
 use crate::content::{
     FrontMatter, SECTION_DEPARTMENT_DUTIES, SECTION_TOWNSHIP_DUTIES, SECTION_WORK_METHOD,
@@ -77,43 +77,61 @@ pub fn slug_of(name: &str) -> String {
     }
 }
 
-pub fn repair(source: &Source, reviewed: &Reviewed) -> Imported {
-    let mut problems = Vec::new();
-    let intro = source.intro.as_deref().unwrap_or("");
+/// What the repair of every row needs to know: the source (for a row's
+/// neighbours), the reviewed judgements, and which names are registered.
+struct Repairer<'a> {
+    source: &'a Source,
+    registered_categories: BTreeSet<&'a str>,
+    registered_departments: BTreeSet<&'a str>,
+    known_departments: Vec<String>,
+    /// How often each cleaned category cell occurs in the tables.
+    category_counts: BTreeMap<String, usize>,
+}
 
-    // Categories: the reviewed registry, and names the tables use more than
-    // once or the 说明 names (garbage is unique and unnamed).
-    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for r in &source.rows {
-        *counts.entry(clean_cell(&r.category)).or_default() += 1;
+impl<'a> Repairer<'a> {
+    fn new(source: &'a Source, reviewed: &'a Reviewed) -> Self {
+        let mut category_counts: BTreeMap<String, usize> = BTreeMap::new();
+        for r in &source.rows {
+            *category_counts.entry(clean_cell(&r.category)).or_default() += 1;
+        }
+        Repairer {
+            source,
+            registered_categories: reviewed.category.iter().map(|c| c.name.as_str()).collect(),
+            registered_departments: reviewed
+                .department
+                .iter()
+                .map(|d| d.name.as_str())
+                .collect(),
+            known_departments: reviewed.department.iter().map(|d| d.name.clone()).collect(),
+            category_counts,
+        }
     }
-    let registered_categories: BTreeSet<&str> =
-        reviewed.category.iter().map(|c| c.name.as_str()).collect();
-    let is_category = |c: &str| {
-        !c.is_empty()
-            && (registered_categories.contains(c)
-                || (registered_categories.is_empty()
-                    && (counts.get(c).copied().unwrap_or(0) >= 2 || intro.contains(c))))
-    };
-    let registered_departments: BTreeSet<&str> = reviewed
-        .department
-        .iter()
-        .map(|d| d.name.as_str())
-        .collect();
-    let is_department =
-        |d: &str| registered_departments.is_empty() || registered_departments.contains(d);
-    let known_departments: Vec<String> =
-        reviewed.department.iter().map(|d| d.name.clone()).collect();
 
-    let mut matters = Vec::new();
-    for (i, row) in source.rows.iter().enumerate() {
-        let Some(list) = row.list else { continue };
-        let id = MatterId { list, seq: row.seq };
-        let judgement = reviewed.judgement(&id.to_string());
-        let mut notes: Vec<String> = Vec::new();
+    /// A category is a registered name; without a registry, a name the
+    /// tables use more than once or the 说明 names (garbage is unique).
+    fn is_category(&self, c: &str) -> bool {
+        if c.is_empty() {
+            return false;
+        }
+        if !self.registered_categories.is_empty() {
+            return self.registered_categories.contains(c);
+        }
+        let intro = self.source.intro.as_deref().unwrap_or("");
+        self.category_counts.get(c).copied().unwrap_or(0) >= 2 || intro.contains(c)
+    }
 
-        // Title
-        let title = match judgement {
+    fn is_department(&self, d: &str) -> bool {
+        self.registered_departments.is_empty() || self.registered_departments.contains(d)
+    }
+
+    fn title(
+        &self,
+        row: &RawRow,
+        judgement: Option<&RowJudgement>,
+        notes: &mut Vec<String>,
+    ) -> String {
+        let unverified = || TITLE_UNVERIFIED.trim_matches(['（', '）']).to_string();
+        match judgement {
             Some(RowJudgement { title: Some(t), .. }) => {
                 notes.push(format!(
                     "事项名称：原文提取为{}，已更正为“{t}”。",
@@ -130,7 +148,7 @@ pub fn repair(source: &Source, reviewed: &Reviewed) -> Imported {
                     quote(&row.title)
                 ));
                 if part.is_empty() {
-                    TITLE_UNVERIFIED.trim_matches(['（', '）']).to_string()
+                    unverified()
                 } else {
                     format!("{part}{TITLE_UNVERIFIED}")
                 }
@@ -139,181 +157,205 @@ pub fn repair(source: &Source, reviewed: &Reviewed) -> Imported {
                 let t = clean_cell(&row.title);
                 if t.is_empty() {
                     notes.push("事项名称：原文单元格为空，待与原件核对。".to_string());
-                    TITLE_UNVERIFIED.trim_matches(['（', '）']).to_string()
+                    unverified()
                 } else {
                     t
                 }
             }
-        };
+        }
+    }
 
-        // Category
-        let raw_category = clean_cell(&row.category);
-        let category = if let Some(c) = judgement.and_then(|j| j.category.clone()) {
+    /// The nearest readable category before (or after) row
+    /// `i` in the same list, passing over unreadable ones.
+    fn nearest_category(&self, i: usize, backwards: bool) -> Option<String> {
+        let list = self.source.rows[i].list;
+        let mut j = i;
+        loop {
+            j = if backwards { j.checked_sub(1)? } else { j + 1 };
+            let r = self.source.rows.get(j).filter(|r| r.list == list)?;
+            let c = clean_cell(&r.category);
+            if self.is_category(&c) {
+                return Some(c);
+            }
+        }
+    }
+
+    fn category(
+        &self,
+        i: usize,
+        judgement: Option<&RowJudgement>,
+        notes: &mut Vec<String>,
+    ) -> Option<String> {
+        let row = &self.source.rows[i];
+        if let Some(c) = judgement.and_then(|j| j.category.clone()) {
             notes.push(format!(
                 "事项类别：原文单元格为{}，定为“{c}”。",
                 quote(&row.category)
             ));
-            Some(c)
-        } else if is_category(&raw_category) {
-            Some(raw_category)
-        } else {
-            // The nearest rows on each side of this one (or of the run of
-            // unreadable category cells it stands in) in the same list.
-            let valid = |j: usize| -> Option<Option<String>> {
-                let r = source.rows.get(j).filter(|r| r.list == row.list)?;
-                let c = clean_cell(&r.category);
-                Some(is_category(&c).then_some(c))
-            };
-            let nearest = |indices: &mut dyn Iterator<Item = usize>| {
-                for j in indices {
-                    match valid(j) {
-                        None => return None,
-                        Some(Some(c)) => return Some(c),
-                        Some(None) => {}
-                    }
-                }
+            return Some(c);
+        }
+        let cleaned = clean_cell(&row.category);
+        if self.is_category(&cleaned) {
+            return Some(cleaned);
+        }
+        match (
+            self.nearest_category(i, true),
+            self.nearest_category(i, false),
+        ) {
+            (Some(a), Some(b)) if a == b => {
+                notes.push(format!(
+                    "事项类别：原文单元格为{}，前后最近的事项均为“{a}”，据此补为“{a}”，请核对。",
+                    quote(&row.category)
+                ));
+                Some(a)
+            }
+            _ => {
+                notes.push(format!(
+                    "事项类别：原文单元格为{}，无法确定，待核实。",
+                    quote(&row.category)
+                ));
                 None
-            };
-            let before = nearest(&mut (0..i).rev());
-            let after = nearest(&mut (i + 1..source.rows.len()));
-            match (before, after) {
-                (Some(a), Some(b)) if a == b => {
-                    notes.push(format!(
-                        "事项类别：原文单元格为{}，前后最近的事项均为“{a}”，据此补为“{a}”，请核对。",
-                        quote(&row.category)
-                    ));
-                    Some(a)
-                }
-                _ => {
-                    notes.push(format!(
-                        "事项类别：原文单元格为{}，无法确定，待核实。",
-                        quote(&row.category)
-                    ));
-                    None
-                }
-            }
-        };
-
-        // Departments and body
-        let mut departments: Vec<String> = Vec::new();
-        let mut body = String::new();
-        let decide_departments = |cell: &str, text: &str, notes: &mut Vec<String>| -> Vec<String> {
-            if let Some(ds) = judgement.and_then(|j| j.departments.clone()) {
-                notes.push(format!(
-                    "{}：原文单元格为{}，定为“{}”。",
-                    list.department_column().unwrap_or("部门"),
-                    quote(cell),
-                    ds.join("、")
-                ));
-                return ds;
-            }
-            let parts = split_names(cell);
-            if !parts.is_empty() && parts.iter().all(|p| is_department(p)) {
-                return parts;
-            }
-            // The duties text names the departments whose duties follow ("疏附县民政局:").
-            let headed: Vec<String> = blocks(text, &known_departments)
-                .into_iter()
-                .filter_map(|b| {
-                    if let Block::Department(d) = b {
-                        Some(d)
-                    } else {
-                        None
-                    }
-                })
-                .fold(Vec::new(), |mut v, d| {
-                    if !v.contains(&d) {
-                        v.push(d);
-                    }
-                    v
-                });
-            let cell_chars: String = cell
-                .chars()
-                .filter(|c| !c.is_whitespace() && !"、,，".contains(*c))
-                .collect();
-            if !headed.is_empty()
-                && !cell_chars.is_empty()
-                && cell_chars
-                    .chars()
-                    .all(|c| headed.iter().any(|d| d.contains(c)))
-            {
-                notes.push(format!(
-                    "{}：原文单元格为{}，字序错乱；依职责原文中的部门标题定为“{}”，请核对。",
-                    list.department_column().unwrap_or("部门"),
-                    quote(cell),
-                    headed.join("、")
-                ));
-                return headed;
-            }
-            notes.push(format!(
-                "{}：原文单元格为{}，无法辨认，待核实。",
-                list.department_column().unwrap_or("部门"),
-                quote(cell)
-            ));
-            Vec::new()
-        };
-        match list {
-            ListKind::Basic => {}
-            ListKind::Cooperative => {
-                let text = format!("{} {}", row.department_duties, row.township_duties);
-                departments = decide_departments(&row.departments, &text, &mut notes);
-                let duties = section_markdown(&row.department_duties, &departments, true);
-                let township = section_markdown(&row.township_duties, &departments, false);
-                note_section(
-                    SECTION_DEPARTMENT_DUTIES,
-                    &row.department_duties,
-                    &duties,
-                    &mut notes,
-                );
-                note_section(
-                    SECTION_TOWNSHIP_DUTIES,
-                    &row.township_duties,
-                    &township,
-                    &mut notes,
-                );
-                body = format!(
-                    "\n## {SECTION_DEPARTMENT_DUTIES}\n\n{}\n\n## {SECTION_TOWNSHIP_DUTIES}\n\n{}\n",
-                    duties.markdown, township.markdown
-                );
-            }
-            ListKind::Revoked => {
-                let (cell, method) = if !row.revoked_cell.is_empty() {
-                    match RECEIVER.captures(&row.revoked_cell) {
-                        Some(c) => {
-                            if &c["kind"] == "方式" {
-                                notes.push(
-                                    "承接部门：原文写作“承接方式:”，按承接部门处理。".to_string(),
-                                );
-                            }
-                            (c["dept"].to_string(), c["method"].to_string())
-                        }
-                        None => {
-                            notes.push(format!(
-                                "承接部门及工作方式：原文为{}，未能分开，待核实。",
-                                quote(&row.revoked_cell)
-                            ));
-                            (String::new(), row.revoked_cell.clone())
-                        }
-                    }
-                } else {
-                    (row.departments.clone(), row.work_method.clone())
-                };
-                departments = decide_departments(&cell, &method, &mut notes);
-                let work = section_markdown(&method, &departments, false);
-                note_section(SECTION_WORK_METHOD, &method, &work, &mut notes);
-                body = format!("\n## {SECTION_WORK_METHOD}\n\n{}\n", work.markdown);
             }
         }
+    }
+
+    /// The departments of a row: the judgement, else the cell when every
+    /// name in it is registered, else the department headings of the duties
+    /// text when the cell's characters all come from them.
+    fn departments(
+        &self,
+        list: ListKind,
+        cell: &str,
+        text: &str,
+        judgement: Option<&RowJudgement>,
+        notes: &mut Vec<String>,
+    ) -> Vec<String> {
+        let column = list.department_column().unwrap_or("部门");
+        if let Some(ds) = judgement.and_then(|j| j.departments.clone()) {
+            notes.push(format!(
+                "{column}：原文单元格为{}，定为“{}”。",
+                quote(cell),
+                ds.join("、")
+            ));
+            return ds;
+        }
+        let parts = split_names(cell);
+        if !parts.is_empty() && parts.iter().all(|p| self.is_department(p)) {
+            return parts;
+        }
+        let mut headed: Vec<String> = Vec::new();
+        for b in blocks(text, &self.known_departments) {
+            if let Block::Department(d) = b {
+                if !headed.contains(&d) {
+                    headed.push(d);
+                }
+            }
+        }
+        let cell_chars: String = cell
+            .chars()
+            .filter(|c| !c.is_whitespace() && !"、,，".contains(*c))
+            .collect();
+        let from_headings = !cell_chars.is_empty()
+            && cell_chars
+                .chars()
+                .all(|c| headed.iter().any(|d| d.contains(c)));
+        if !headed.is_empty() && from_headings {
+            notes.push(format!(
+                "{column}：原文单元格为{}，字序错乱；依职责原文中的部门标题定为“{}”，请核对。",
+                quote(cell),
+                headed.join("、")
+            ));
+            return headed;
+        }
+        notes.push(format!(
+            "{column}：原文单元格为{}，无法辨认，待核实。",
+            quote(cell)
+        ));
+        Vec::new()
+    }
+
+    /// Departments and body of a cooperative matter.
+    fn cooperative(
+        &self,
+        row: &RawRow,
+        judgement: Option<&RowJudgement>,
+        notes: &mut Vec<String>,
+    ) -> (Vec<String>, String) {
+        let text = format!("{} {}", row.department_duties, row.township_duties);
+        let departments = self.departments(
+            ListKind::Cooperative,
+            &row.departments,
+            &text,
+            judgement,
+            notes,
+        );
+        let duties = section_markdown(&row.department_duties, &departments, true);
+        let township = section_markdown(&row.township_duties, &departments, false);
+        note_section(
+            SECTION_DEPARTMENT_DUTIES,
+            &row.department_duties,
+            &duties,
+            notes,
+        );
+        note_section(
+            SECTION_TOWNSHIP_DUTIES,
+            &row.township_duties,
+            &township,
+            notes,
+        );
+        let body = format!(
+            "\n## {SECTION_DEPARTMENT_DUTIES}\n\n{}\n\n## {SECTION_TOWNSHIP_DUTIES}\n\n{}\n",
+            duties.markdown, township.markdown
+        );
+        (departments, body)
+    }
+
+    /// Departments and body of a revoked matter; the receiving department
+    /// and the work method share one cell in the document.
+    fn revoked(
+        &self,
+        row: &RawRow,
+        judgement: Option<&RowJudgement>,
+        notes: &mut Vec<String>,
+    ) -> (Vec<String>, String) {
+        let (cell, method) = if row.revoked_cell.is_empty() {
+            (row.departments.clone(), row.work_method.clone())
+        } else if let Some(c) = RECEIVER.captures(&row.revoked_cell) {
+            if &c["kind"] == "方式" {
+                notes.push("承接部门：原文写作“承接方式:”，按承接部门处理。".to_string());
+            }
+            (c["dept"].to_string(), c["method"].to_string())
+        } else {
+            notes.push(format!(
+                "承接部门及工作方式：原文为{}，未能分开，待核实。",
+                quote(&row.revoked_cell)
+            ));
+            (String::new(), row.revoked_cell.clone())
+        };
+        let departments = self.departments(ListKind::Revoked, &cell, &method, judgement, notes);
+        let work = section_markdown(&method, &departments, false);
+        note_section(SECTION_WORK_METHOD, &method, &work, notes);
+        (
+            departments,
+            format!("\n## {SECTION_WORK_METHOD}\n\n{}\n", work.markdown),
+        )
+    }
+
+    fn matter(&self, i: usize, list: ListKind, judgement: Option<&RowJudgement>) -> ImportedMatter {
+        let row = &self.source.rows[i];
+        let mut notes: Vec<String> = Vec::new();
+        let title = self.title(row, judgement, &mut notes);
+        let category = self.category(i, judgement, &mut notes);
+        let (departments, body) = match list {
+            ListKind::Basic => (Vec::new(), String::new()),
+            ListKind::Cooperative => self.cooperative(row, judgement, &mut notes),
+            ListKind::Revoked => self.revoked(row, judgement, &mut notes),
+        };
         if let Some(j) = judgement {
             notes.push(j.note.trim().to_string());
         }
-        for d in &departments {
-            if !is_department(d) {
-                problems.push(format!("{id}: 部门“{d}”未在审核数据中登记"));
-            }
-        }
-        matters.push(ImportedMatter {
-            id,
+        ImportedMatter {
+            id: MatterId { list, seq: row.seq },
             front: FrontMatter {
                 list,
                 seq: i64::from(row.seq),
@@ -324,7 +366,24 @@ pub fn repair(source: &Source, reviewed: &Reviewed) -> Imported {
                 updated: None,
             },
             body,
-        });
+        }
+    }
+}
+
+pub fn repair(source: &Source, reviewed: &Reviewed) -> Imported {
+    let repairer = Repairer::new(source, reviewed);
+    let mut problems = Vec::new();
+    let mut matters = Vec::new();
+    for (i, row) in source.rows.iter().enumerate() {
+        let Some(list) = row.list else { continue };
+        let id = MatterId { list, seq: row.seq };
+        let m = repairer.matter(i, list, reviewed.judgement(&id.to_string()));
+        for d in &m.front.departments {
+            if !repairer.is_department(d) {
+                problems.push(format!("{id}: 部门“{d}”未在审核数据中登记"));
+            }
+        }
+        matters.push(m);
     }
     for j in &reviewed.row {
         if !matters.iter().any(|m| m.id.to_string() == j.id) {
@@ -445,7 +504,6 @@ fn note_section(name: &str, raw: &str, text: &SectionText, notes: &mut Vec<Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::source::RawRow;
 
     fn row(list: ListKind, seq: u32, category: &str, title: &str) -> RawRow {
         RawRow {
