@@ -444,8 +444,7 @@ struct SectionText {
 }
 
 /// A duties cell as Markdown. Under 上级部门职责 with several departments,
-/// each department's part becomes a `###` subsection when the cell is cut
-/// cleanly by their names.
+/// each department's part becomes a `###` subsection.
 fn section_markdown(cell: &str, departments: &[String], split_by_department: bool) -> SectionText {
     let bs = blocks(cell, departments);
     let first_item = match bs.first() {
@@ -463,27 +462,33 @@ fn section_markdown(cell: &str, departments: &[String], split_by_department: boo
         })
         .collect();
     let distinct: BTreeSet<&String> = labels.iter().copied().collect();
-    let clean_cut = split_by_department
-        && departments.len() > 1
-        && matches!(bs.first(), Some(Block::Department(_)))
-        && distinct.len() == labels.len();
-    let markdown = if clean_cut {
-        let mut parts = Vec::new();
-        let mut start = 0;
-        for k in 1..=bs.len() {
-            if k == bs.len() || matches!(bs[k], Block::Department(_)) {
-                if let Block::Department(name) = &bs[start] {
-                    parts.push(format!(
-                        "### {name}\n\n{}",
-                        blocks_to_markdown(&bs[start + 1..k])
-                    ));
-                }
-                start = k;
+    // Cut into `### department` subsections when every department heading
+    // occurs once; text before the first heading (whose department was lost
+    // in extraction) stays above them.
+    let first_label = bs.iter().position(|b| matches!(b, Block::Department(_)));
+    let markdown = match first_label {
+        Some(first)
+            if split_by_department && departments.len() > 1 && distinct.len() == labels.len() =>
+        {
+            let mut parts = Vec::new();
+            if first > 0 {
+                parts.push(blocks_to_markdown(&bs[..first]));
             }
+            let mut start = first;
+            for k in first + 1..=bs.len() {
+                if k == bs.len() || matches!(bs[k], Block::Department(_)) {
+                    if let Block::Department(name) = &bs[start] {
+                        parts.push(format!(
+                            "### {name}\n\n{}",
+                            blocks_to_markdown(&bs[start + 1..k])
+                        ));
+                    }
+                    start = k;
+                }
+            }
+            parts.join("\n\n")
         }
-        parts.join("\n\n")
-    } else {
-        blocks_to_markdown(&bs)
+        _ => blocks_to_markdown(&bs),
     };
     SectionText {
         markdown,
@@ -598,6 +603,16 @@ mod tests {
         assert!(m.front.review.as_deref().unwrap().contains("字序错乱"));
         assert!(m.body.contains("### 疏附县农业农村局\n\n1. 统计需求;\n2. 核实。\n\n### 疏附县审计局\n\n对资金进行审计监督。"), "{}", m.body);
         assert_eq!(m.front.title, "对农业资金分配的监督");
+    }
+
+    #[test]
+    fn text_before_the_first_department_heading_stays_above_the_subsections() {
+        let depts = vec!["疏附县公安局".to_string(), "疏附县市场监督管理局".to_string()];
+        let s = section_markdown("依法查处传销。 疏附县市场监督管理局: 1.制定方案; 2.组织宣传", &depts, true);
+        assert_eq!(s.markdown, "依法查处传销。\n\n### 疏附县市场监督管理局\n\n1. 制定方案;\n2. 组织宣传");
+        // A department heading that comes twice is not cut (one subsection per department).
+        let s = section_markdown("疏附县公安局: 甲。 疏附县市场监督管理局: 乙。 疏附县公安局: 丙。", &depts, true);
+        assert!(!s.markdown.contains("###"), "{}", s.markdown);
     }
 
     #[test]
