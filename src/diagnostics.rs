@@ -60,7 +60,8 @@ impl fmt::Display for Diagnostic {
         if let Some(p) = self.position {
             write!(f, ":{}:{}", p.line, p.column)?;
         }
-        write!(f, ": {}", self.message)?;
+        // Continuation lines of a long message are indented under it.
+        write!(f, ": {}", self.message.replace('\n', "\n    "))?;
         if let Some(help) = &self.help {
             write!(f, "\n    → {help}")?;
         }
