@@ -142,7 +142,11 @@ fn check_matter(m: &Matter, categories: &[&str], departments: &[&str], diags: &m
         match m.body.section(name) {
             None => {
                 diags
-                    .error(file, None, format!("缺少小节 “## {name}”"))
+                    .error(
+                        file,
+                        Some(line(m.body.first_line)),
+                        format!("缺少小节 “## {name}”"),
+                    )
                     .help(format!("{}的正文需要 “## {name}” 小节", f.list.name()));
             }
             Some(s) if s.markdown.is_empty() && !has_review => {
@@ -167,7 +171,17 @@ fn check_matter(m: &Matter, categories: &[&str], departments: &[&str], diags: &m
                     suggest(&s.heading, required, "本清单的标准小节")
                 });
         }
+        let mut seen_subsections = HashSet::new();
         for sub in &s.subsections {
+            if !seen_subsections.insert(sub.heading.as_str()) {
+                diags
+                    .error(
+                        file,
+                        Some(line(sub.line)),
+                        format!("小节 “### {}” 出现了两次", sub.heading),
+                    )
+                    .help("每个部门只用一个 ### 小节；把两处内容合在一起");
+            }
             if s.heading == crate::content::SECTION_DEPARTMENT_DUTIES
                 && !f.departments.contains(&sub.heading)
             {

@@ -265,3 +265,25 @@ fn assets_carry_a_content_hash_and_missing_footer_facts_are_warned() {
     }
     assert!(!t.contains("未设置 sponsor"), "set in the fixture: {t}");
 }
+
+#[test]
+fn section_errors_point_at_the_body() {
+    let site = fixture_site();
+    let c = site.path().join("content");
+    fs::write(
+        c.join("cooperative/002.md"),
+        "+++\nlist = \"cooperative\"\nseq = 2\ncategory = \"民生服务\"\ntitle = \"甲\"\ndepartments = [\"示例县民政局\"]\n+++\n\n## 上级部门职责\n\n### 示例县民政局\n\n审核。\n\n### 示例县民政局\n\n发放。\n",
+    )
+    .unwrap();
+    let out = qingdan(&["check"], site.path());
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{t}");
+    assert!(
+        t.contains("content/cooperative/002.md:8:1: 缺少小节 “## 乡镇(街道)配合职责”"),
+        "{t}"
+    );
+    assert!(
+        t.contains("content/cooperative/002.md:15:1: 小节 “### 示例县民政局” 出现了两次"),
+        "{t}"
+    );
+}

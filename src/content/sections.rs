@@ -4,6 +4,8 @@ use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Body {
+    /// Line of the file where the body starts (after the front matter).
+    pub first_line: usize,
     /// Markdown before the first `##` heading.
     pub preamble: String,
     pub sections: Vec<Section>,
@@ -103,6 +105,7 @@ pub fn parse_sections(body: &str, first_line: usize) -> Body {
         });
     }
     Body {
+        first_line,
         preamble: slice(0, preamble_end),
         sections,
     }

@@ -607,11 +607,25 @@ mod tests {
 
     #[test]
     fn text_before_the_first_department_heading_stays_above_the_subsections() {
-        let depts = vec!["疏附县公安局".to_string(), "疏附县市场监督管理局".to_string()];
-        let s = section_markdown("依法查处传销。 疏附县市场监督管理局: 1.制定方案; 2.组织宣传", &depts, true);
-        assert_eq!(s.markdown, "依法查处传销。\n\n### 疏附县市场监督管理局\n\n1. 制定方案;\n2. 组织宣传");
+        let depts = vec![
+            "疏附县公安局".to_string(),
+            "疏附县市场监督管理局".to_string(),
+        ];
+        let s = section_markdown(
+            "依法查处传销。 疏附县市场监督管理局: 1.制定方案; 2.组织宣传",
+            &depts,
+            true,
+        );
+        assert_eq!(
+            s.markdown,
+            "依法查处传销。\n\n### 疏附县市场监督管理局\n\n1. 制定方案;\n2. 组织宣传"
+        );
         // A department heading that comes twice is not cut (one subsection per department).
-        let s = section_markdown("疏附县公安局: 甲。 疏附县市场监督管理局: 乙。 疏附县公安局: 丙。", &depts, true);
+        let s = section_markdown(
+            "疏附县公安局: 甲。 疏附县市场监督管理局: 乙。 疏附县公安局: 丙。",
+            &depts,
+            true,
+        );
         assert!(!s.markdown.contains("###"), "{}", s.markdown);
     }
 
