@@ -99,7 +99,7 @@ pub enum Block {
 }
 
 static MARKER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[\s;；。:：,，])(?:(?P<cn>[一二三四五六七八九十]{1,3})、|(?P<num>\d{1,2})[.．、](?:\s*)(?P<after>[^\d\s])|(?P<circ>[①-⑳]))")
+    Regex::new(r"(?:^|[\s;；。:：,，])(?P<marker>(?P<cn>[一二三四五六七八九十]{1,3})、|(?P<num>\d{1,2})[.．、](?:\s*)(?P<after>[^\d\s])|(?P<circ>[①-⑳]))")
         .unwrap_or_else(|_| unreachable!())
 });
 
@@ -133,12 +133,10 @@ pub fn blocks(cell: &str, departments: &[String]) -> Vec<Block> {
         }
     }
     for m in MARKER.captures_iter(&text) {
-        let whole = m.get(0).map_or(0..0, |g| g.range());
-        let lead = text[whole.clone()]
-            .chars()
-            .next()
-            .filter(|c| !c.is_ascii_digit() && !"一二三四五六七八九十①②③④⑤⑥⑦⑧⑨⑩".contains(*c));
-        let start = whole.start + lead.map_or(0, char::len_utf8);
+        // The cut goes where the marker starts, after the boundary character.
+        let Some(start) = m.name("marker").map(|g| g.start()) else {
+            continue;
+        };
         if m.name("cn").is_some() {
             cuts.push((start, Cut::Heading));
         } else if let Some(n) = m.name("num") {

@@ -177,11 +177,12 @@ export function search(index, query, base = '/') {
   const results = [];
   for (const ref of candidates) {
     const doc = docs[ref];
+    const text = FIELDS.map((f) => [f, normalize(doc[f] || '')]);
     let score = 0;
     let ok = true;
     for (const part of ps) {
       let best = 0;
-      for (const f of FIELDS) if (normalize(doc[f] || '').includes(part)) best = Math.max(best, WEIGHT[f]);
+      for (const [f, t] of text) if (t.includes(part)) best = Math.max(best, WEIGHT[f]);
       if (best === 0 && pinyinMatch(doc.pinyin, part)) best = WEIGHT.pinyin;
       if (best === 0) {
         ok = false;
