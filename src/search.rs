@@ -33,8 +33,14 @@ fn is_han(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}')
 }
 
-/// Tokens: ASCII letter/digit runs as words; runs of Chinese characters as
-/// overlapping bigrams (one character alone stays a token); the rest separates.
+/// ASCII words are indexed by their first this many letters. The index is
+/// a trie, one level per letter, and the script checks every candidate
+/// against the full text, so a cut word still finds exactly what it should.
+pub const MAX_TOKEN_CHARS: usize = 32;
+
+/// Tokens: ASCII letter/digit runs as words (cut at [`MAX_TOKEN_CHARS`]);
+/// runs of Chinese characters as overlapping bigrams (one character alone
+/// stays a token); the rest separates.
 pub fn tokenize(text: &str) -> Vec<String> {
     let text = normalize(text);
     let mut tokens = Vec::new();
@@ -51,7 +57,9 @@ pub fn tokenize(text: &str) -> Vec<String> {
     for c in text.chars() {
         if c.is_ascii_alphanumeric() {
             flush_han(&mut han, &mut tokens);
-            word.push(c);
+            if word.len() < MAX_TOKEN_CHARS {
+                word.push(c);
+            }
         } else {
             if !word.is_empty() {
                 tokens.push(std::mem::take(&mut word));

@@ -6,6 +6,8 @@ use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 pub struct Body {
     /// Line of the file where the body starts (after the front matter).
     pub first_line: usize,
+    /// The whole body as written, for checks that need every offset.
+    pub markdown: String,
     /// Markdown before the first `##` heading.
     pub preamble: String,
     pub sections: Vec<Section>,
@@ -106,6 +108,7 @@ pub fn parse_sections(body: &str, first_line: usize) -> Body {
     }
     Body {
         first_line,
+        markdown: body.to_string(),
         preamble: slice(0, preamble_end),
         sections,
     }

@@ -40,6 +40,10 @@ function isAsciiAlnum(ch) {
 }
 
 /** CJK character bigrams (a lone character stays one token) and ASCII words. */
+/** ASCII words are indexed by their first MAX_TOKEN_CHARS letters, as in
+ * src/search.rs; candidates are checked against the full text anyway. */
+const MAX_TOKEN_CHARS = 32;
+
 export function tokenize(text) {
   const tokens = [];
   let word = '';
@@ -52,7 +56,7 @@ export function tokenize(text) {
   for (const ch of normalize(text)) {
     if (isAsciiAlnum(ch)) {
       flushHan();
-      word += ch;
+      if (word.length < MAX_TOKEN_CHARS) word += ch;
     } else {
       if (word) {
         tokens.push(word);
