@@ -2,6 +2,7 @@
 //! introduction, as written by the clerk. Nothing here judges whether the
 //! pieces agree with each other; that is `validate`'s job.
 
+mod files;
 mod front_matter;
 mod matter;
 mod registry;
@@ -10,9 +11,8 @@ mod sections;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::diagnostics::{Diagnostic, Diagnostics, Position, Severity};
 use crate::text_file;
 
 pub use front_matter::split_front_matter;
@@ -26,6 +26,9 @@ pub use sections::{parse_sections, Body, Section};
 /// Everything under `content/`, parsed but not yet cross-checked.
 #[derive(Debug)]
 pub struct Content {
+    /// False when some matter file could not be read or parsed: what is
+    /// loaded is then not the whole list.
+    pub complete: bool,
     pub intro: Intro,
     pub categories: Vec<Category>,
     pub departments: Vec<Department>,
@@ -37,6 +40,8 @@ pub struct Content {
 pub struct Intro {
     pub title: Option<String>,
     pub markdown: String,
+    /// Line of the file where `markdown` starts.
+    pub first_line: usize,
 }
 
 pub const INTRO_FILE: &str = "_index.md";
@@ -53,31 +58,16 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Content> {
         return None;
     }
     let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
-
-    let categories = registry::load_categories(&dir.join(CATEGORIES_FILE), &rel, diags);
-    let departments = registry::load_departments(&dir.join(DEPARTMENTS_FILE), &rel, diags);
-    let intro = load_intro(&dir.join(INTRO_FILE), &rel, diags);
-
-    let mut files: Vec<PathBuf> = Vec::new();
-    for entry in WalkDir::new(&dir).sort_by_file_name() {
-        match entry {
-            Ok(e) if e.file_type().is_file() => {
-                let p = e.path();
-                let is_md = p.extension().is_some_and(|x| x.eq_ignore_ascii_case("md"));
-                if is_md && p.file_name().is_some_and(|n| n != INTRO_FILE) {
-                    files.push(p.to_path_buf());
-                }
-            }
-            Ok(_) => {}
-            Err(e) => {
-                let p = e
-                    .path()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| dir.clone());
-                diags.error(&rel(&p), None, format!("无法读取：{e}"));
-            }
-        }
+    let boundary = files::Boundary::new(root);
+    if !boundary.allow(&dir, &rel(&dir), diags) {
+        return None;
     }
+
+    let categories = registry::load_categories(&dir.join(CATEGORIES_FILE), &rel, &boundary, diags);
+    let departments =
+        registry::load_departments(&dir.join(DEPARTMENTS_FILE), &rel, &boundary, diags);
+    let intro = load_intro(&dir.join(INTRO_FILE), &rel, &boundary, diags);
+    let files = files::matter_files(&dir, &boundary, &rel, diags);
 
     let results: Vec<Result<Matter, Vec<Diagnostic>>> = files
         .par_iter()
@@ -87,7 +77,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Content> {
                 vec![Diagnostic {
                     severity: Severity::Error,
                     file: shown.clone(),
-                    position: None,
+                    position: e.position(),
                     message: e.to_string(),
                     help: None,
                 }]
@@ -97,14 +87,19 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Content> {
         .collect();
 
     let mut matters = Vec::new();
+    let mut unreadable = 0;
     for r in results {
         match r {
             Ok(m) => matters.push(m),
-            Err(ds) => ds.into_iter().for_each(|d| diags.push(d)),
+            Err(ds) => {
+                unreadable += 1;
+                ds.into_iter().for_each(|d| diags.push(d));
+            }
         }
     }
     matters.sort_by_key(|m| m.id());
     Some(Content {
+        complete: unreadable == 0,
         intro,
         categories,
         departments,
@@ -112,8 +107,16 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Content> {
     })
 }
 
-fn load_intro(path: &Path, rel: &dyn Fn(&Path) -> PathBuf, diags: &mut Diagnostics) -> Intro {
+fn load_intro(
+    path: &Path,
+    rel: &dyn Fn(&Path) -> PathBuf,
+    boundary: &files::Boundary,
+    diags: &mut Diagnostics,
+) -> Intro {
     let shown = rel(path);
+    if !boundary.allow(path, &shown, diags) {
+        return Intro::default();
+    }
     let text = match text_file::read(path) {
         Ok(t) => t,
         Err(text_file::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -123,7 +126,7 @@ fn load_intro(path: &Path, rel: &dyn Fn(&Path) -> PathBuf, diags: &mut Diagnosti
             return Intro::default();
         }
         Err(e) => {
-            diags.error(&shown, None, e.to_string());
+            diags.error(&shown, e.position(), e.to_string());
             return Intro::default();
         }
     };
@@ -137,6 +140,7 @@ fn load_intro(path: &Path, rel: &dyn Fn(&Path) -> PathBuf, diags: &mut Diagnosti
             Ok(f) => Intro {
                 title: f.title,
                 markdown: split.body.to_string(),
+                first_line: Position::of_offset(&text, split.body_offset).line,
             },
             Err(e) => {
                 let pos = front_matter::error_position(&text, &split, &e);
@@ -153,6 +157,7 @@ fn load_intro(path: &Path, rel: &dyn Fn(&Path) -> PathBuf, diags: &mut Diagnosti
         None => Intro {
             title: None,
             markdown: text,
+            first_line: 1,
         },
     }
 }

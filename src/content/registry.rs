@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::files::Boundary;
 use crate::diagnostics::{Diagnostics, Position};
 use crate::text_file;
 
@@ -63,9 +64,10 @@ impl Named for Department {
 pub fn load_categories(
     path: &Path,
     rel: &dyn Fn(&Path) -> PathBuf,
+    boundary: &Boundary,
     diags: &mut Diagnostics,
 ) -> Vec<Category> {
-    let (entries, text) = load(path, rel, diags, "category", |r| r.category);
+    let (entries, text) = load(path, rel, boundary, diags, "category", |r| r.category);
     check_entries(&entries, &text, &rel(path), diags);
     entries
 }
@@ -73,9 +75,10 @@ pub fn load_categories(
 pub fn load_departments(
     path: &Path,
     rel: &dyn Fn(&Path) -> PathBuf,
+    boundary: &Boundary,
     diags: &mut Diagnostics,
 ) -> Vec<Department> {
-    let (entries, text) = load(path, rel, diags, "department", |r| r.department);
+    let (entries, text) = load(path, rel, boundary, diags, "department", |r| r.department);
     check_entries(&entries, &text, &rel(path), diags);
     entries
 }
@@ -83,21 +86,27 @@ pub fn load_departments(
 fn load<T>(
     path: &Path,
     rel: &dyn Fn(&Path) -> PathBuf,
+    boundary: &Boundary,
     diags: &mut Diagnostics,
     table: &str,
     pick: impl Fn(Registry) -> Vec<T>,
 ) -> (Vec<T>, String) {
     let shown = rel(path);
+    if !boundary.allow(path, &shown, diags) {
+        return (Vec::new(), String::new());
+    }
     let text = match text_file::read(path) {
         Ok(t) => t,
         Err(e) => {
-            diags.error(&shown, None, e.to_string()).help(format!(
-                "content/ 中需要 {} 文件，每项写成 [[{table}]] name = \"…\" slug = \"…\"",
-                shown
-                    .file_name()
-                    .map(|n| n.to_string_lossy())
-                    .unwrap_or_default()
-            ));
+            diags
+                .error(&shown, e.position(), e.to_string())
+                .help(format!(
+                    "content/ 中需要 {} 文件，每项写成 [[{table}]] name = \"…\" slug = \"…\"",
+                    shown
+                        .file_name()
+                        .map(|n| n.to_string_lossy())
+                        .unwrap_or_default()
+                ));
             return (Vec::new(), String::new());
         }
     };
