@@ -91,12 +91,13 @@ pub fn normalize_base_path(raw: &str) -> Result<String, String> {
 
 /// Reads and checks `site.toml`; problems go into `diags`.
 pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<SiteConfig> {
-    let path: PathBuf = root.join("site.toml");
-    let text = match text_file::read(&path) {
+    // Messages name the file as the clerk sees it from the site root.
+    let path = PathBuf::from("site.toml");
+    let text = match text_file::read(&root.join(&path)) {
         Ok(t) => t,
         Err(e) => {
             diags
-                .error(&path, None, e.to_string())
+                .error(&root.join(&path), e.position(), e.to_string())
                 .help("在站点根目录放一个 site.toml（可用 --root 指定根目录）");
             return None;
         }
@@ -122,19 +123,23 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<SiteConfig> {
                 .help("例如 base_path = \"/zwgk/lzqd/\"");
         }
     }
-    if let Some(url) = &config.url {
-        let url = url.trim_end_matches('/');
-        if !(url.starts_with("https://") || url.starts_with("http://")) {
-            let pos = text.find("url").map(|o| Position::of_offset(&text, o));
+    let at = |key: &str| key_position(&text, key);
+    for (key, value) in config.text_values() {
+        if let Some(problem) = single_line_problem(value) {
             diags
-                .error(
-                    &path,
-                    pos,
-                    format!("url “{url}” 不是以 http:// 或 https:// 开头的网址"),
-                )
-                .help("例如 url = \"https://www.example.gov.cn\"");
+                .error(&path, at(key), format!("{key} {problem}"))
+                .help("这个值会写进每个页面的头部或页脚，只能是一行普通文字");
         }
-        config.url = Some(url.to_string());
+    }
+    if let Some(raw) = config.url.take() {
+        match parse_origin(&raw) {
+            Ok(origin) => config.url = Some(origin),
+            Err(msg) => {
+                diags
+                    .error(&path, at("url"), format!("url “{}” 无效：{msg}", raw.escape_debug()))
+                    .help("url 只写门户网站的协议和域名，如 url = \"https://www.example.gov.cn\"；栏目路径写在 base_path");
+            }
+        }
     } else {
         diags
             .warning(
@@ -155,15 +160,96 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<SiteConfig> {
                 "政府网站应在页脚显示{name}：在 site.toml 的 [government] 中加入 {key} = \"…\""
             ));
     }
-    if config.published.date.is_none() || config.published.time.is_some() {
-        let pos = text
-            .find("published")
-            .map(|o| Position::of_offset(&text, o));
+    if !is_plain_date(&config.published) {
         diags
-            .error(&path, pos, "published 应为日期，如 2025-07-01")
+            .error(&path, at("published"), "published 应为日期，如 2025-07-01")
             .help("写成 published = 2025-07-01（不加引号）");
     }
     Some(config)
+}
+
+impl SiteConfig {
+    /// Every text setting that ends up in pages, with its key.
+    fn text_values(&self) -> Vec<(&'static str, &str)> {
+        let g = &self.government;
+        let mut v = vec![
+            ("title", self.title.as_str()),
+            ("township", self.township.as_str()),
+            ("description", self.description.as_str()),
+        ];
+        for (key, value) in [
+            ("sponsor", &g.sponsor),
+            ("organizer", &g.organizer),
+            ("address", &g.address),
+            ("phone", &g.phone),
+            ("email", &g.email),
+            ("site_id_code", &g.site_id_code),
+            ("icp", &g.icp),
+            ("police_record", &g.police_record),
+            ("site_domain", &g.site_domain),
+            ("column_name", &g.column_name),
+        ] {
+            if let Some(value) = value {
+                v.push((key, value.as_str()));
+            }
+        }
+        v
+    }
+}
+
+/// Why `value` cannot stand in a page header, if it cannot: settings are
+/// one line of visible text (a newline in a value would, for example,
+/// add lines to robots.txt).
+pub fn single_line_problem(value: &str) -> Option<&'static str> {
+    if value.contains(['\n', '\r']) {
+        Some("含有换行，只能写一行")
+    } else if value.chars().any(char::is_control) {
+        Some("含有不可见的控制字符")
+    } else {
+        None
+    }
+}
+
+/// The portal's origin, normalised (`https://www.example.gov.cn`), or why
+/// `raw` is not one.
+pub fn parse_origin(raw: &str) -> Result<String, &'static str> {
+    if raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("含有空格、换行或控制字符");
+    }
+    let url = url::Url::parse(raw).map_err(|_| "不是完整的网址")?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err("须以 http:// 或 https:// 开头");
+    }
+    if url.host().is_none() {
+        return Err("缺少域名");
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("不能含用户名或密码");
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+        return Err("只能是协议和域名（可带端口），不能含路径、? 或 #");
+    }
+    Ok(url.origin().ascii_serialization())
+}
+
+/// A TOML value that is a date alone: no time of day, no offset.
+pub fn is_plain_date(d: &toml::value::Datetime) -> bool {
+    d.date.is_some() && d.time.is_none() && d.offset.is_none()
+}
+
+/// Where top-level `key = …` is written in a TOML text.
+fn key_position(text: &str, key: &str) -> Option<Position> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if let Some(rest) = t.strip_prefix(key) {
+            if rest.trim_start().starts_with('=') {
+                return Some(Position::of_offset(text, offset + line.len() - t.len()));
+            }
+        }
+        offset += line.len();
+    }
+    None
 }
 
 /// Formats a TOML date as YYYY-MM-DD.
@@ -187,5 +273,58 @@ mod tests {
         assert!(normalize_base_path("/a/../b").is_err());
         assert!(normalize_base_path("/a b/").is_err());
         assert!(normalize_base_path("/中文/").is_err());
+    }
+
+    #[test]
+    fn url_is_an_origin_and_nothing_else() {
+        assert_eq!(
+            parse_origin("https://www.example.gov.cn/").unwrap(),
+            "https://www.example.gov.cn"
+        );
+        assert_eq!(
+            parse_origin("HTTP://Example.gov.cn:8080").unwrap(),
+            "http://example.gov.cn:8080"
+        );
+        for bad in [
+            "https://a.cn\nDisallow: /",
+            "https://a.cn/zwgk/",
+            "https://a.cn/?q=1",
+            "ftp://a.cn",
+            "www.a.cn",
+            "https://user:pw@a.cn",
+            "javascript:alert(1)",
+        ] {
+            assert!(parse_origin(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn settings_are_single_lines() {
+        assert_eq!(single_line_problem("疏附县人民政府"), None);
+        assert!(single_line_problem("a\nb").is_some());
+        assert!(single_line_problem("a\u{0}b").is_some());
+    }
+
+    fn diags_of(toml_text: &str) -> Vec<String> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("site.toml"), toml_text).unwrap();
+        let mut d = Diagnostics::default();
+        load(dir.path(), &mut d);
+        d.iter()
+            .filter(|d| d.severity == crate::diagnostics::Severity::Error)
+            .map(|d| format!("{}:{}", d.position.map_or(0, |p| p.line), d.message))
+            .collect()
+    }
+
+    #[test]
+    fn bad_settings_are_errors_on_their_line() {
+        let base = "title = \"t\"\ntownship = \"镇\"\npublished = 2025-07-01\n";
+        assert!(diags_of(base).is_empty());
+        let e = diags_of(&format!("{base}url = \"https://a.cn\\nSitemap: x\"\n"));
+        assert!(e.len() == 1 && e[0].starts_with("4:url"), "{e:?}");
+        let e = diags_of(&base.replace("2025-07-01", "10:30:00"));
+        assert!(e.len() == 1 && e[0].starts_with("3:published"), "{e:?}");
+        let e = diags_of(&format!("{base}[government]\nsponsor = \"a\\u0000b\"\n"));
+        assert!(e.len() == 1 && e[0].starts_with("5:sponsor"), "{e:?}");
     }
 }

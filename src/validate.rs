@@ -5,8 +5,10 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
+use crate::config::{is_plain_date, single_line_problem};
 use crate::content::{Content, ListKind, Matter};
 use crate::diagnostics::{Diagnostics, Position};
+use crate::markdown::{self, Problem, MAX_NESTING, MAX_WORD_CHARS};
 
 pub fn validate(content: &Content, diags: &mut Diagnostics) {
     let categories: Vec<&str> = content.categories.iter().map(|c| c.name.as_str()).collect();
@@ -42,6 +44,19 @@ pub fn validate(content: &Content, diags: &mut Diagnostics) {
         }
     }
 
+    let intro = Path::new("content").join(crate::content::INTRO_FILE);
+    check_markdown(
+        &intro,
+        &content.intro.markdown,
+        content.intro.first_line,
+        diags,
+    );
+
+    if !content.complete {
+        // Unused names and gaps would only echo the unreadable files.
+        return;
+    }
+    check_seq_gaps(content, diags);
     let file = Path::new("content").join(crate::content::CATEGORIES_FILE);
     for c in &content.categories {
         if !used_categories.contains(c.name.as_str()) {
@@ -82,6 +97,41 @@ fn check_matter(m: &Matter, categories: &[&str], departments: &[&str], diags: &m
             .error(file, at("seq"), format!("seq = {} 无效", f.seq))
             .help("seq 是事项在清单中的序号，从 1 开始的整数");
     }
+    let mut names = vec![("title", f.title.as_str())];
+    names.extend(f.category.iter().map(|c| ("category", c.as_str())));
+    names.extend(f.departments.iter().map(|d| ("departments", d.as_str())));
+    for (key, value) in names {
+        if let Some(problem) = single_line_problem(value) {
+            diags
+                .error(file, at(key), format!("{key} {problem}"))
+                .help("名称只能是一行普通文字；删去换行和 \\u 转义的控制字符");
+        }
+    }
+    if let Some(problem) = f
+        .review
+        .as_deref()
+        .filter(|r| r.chars().any(crate::text_file::is_forbidden_control))
+        .map(|_| "含有不可见的控制字符")
+    {
+        diags
+            .error(file, at("review"), format!("review {problem}"))
+            .help("删去 \\u 转义的控制字符");
+    }
+    if let Some((_, n)) = markdown::longest_word(&f.title).filter(|&(_, n)| n > MAX_WORD_CHARS) {
+        diags
+            .error(
+                file,
+                at("title"),
+                format!("title 中有一串 {n} 个连续的字母或数字，超过上限 {MAX_WORD_CHARS}"),
+            )
+            .help("事项名称中不应有这么长的英文或数字串；检查是否误粘贴");
+    }
+    if let Some(d) = f.updated.as_ref().filter(|d| !is_plain_date(d)) {
+        diags
+            .error(file, at("updated"), format!("updated = {d} 不是日期"))
+            .help("写成 updated = 2025-08-01（年-月-日，不加引号，不带时间）");
+    }
+    check_markdown(file, &m.body.markdown, m.body.first_line, diags);
     if f.title.trim().is_empty() {
         diags
             .error(file, at("title"), "title（事项名称）为空")
@@ -197,6 +247,89 @@ fn check_matter(m: &Matter, categories: &[&str], departments: &[&str], diags: &m
     }
     if let Some(r) = f.review.as_deref().filter(|r| !r.trim().is_empty()) {
         diags.review(file, at("review"), r.trim());
+    }
+}
+
+/// Refuses what the renderer or the search index cannot take, and links a
+/// reader must not be sent to; `first_line` is where `text` starts.
+fn check_markdown(file: &Path, text: &str, first_line: usize, diags: &mut Diagnostics) {
+    for finding in markdown::lint(text) {
+        let p = Position::of_offset(text, finding.offset);
+        let at = Some(Position {
+            line: p.line + first_line - 1,
+            column: p.column,
+        });
+        match finding.problem {
+            Problem::TooDeep => diags
+                .error(
+                    file,
+                    at,
+                    format!(
+                        "Markdown 嵌套过深：列表、引用或强调一层套一层，超过上限 {MAX_NESTING} 层"
+                    ),
+                )
+                .help("把内容改写成平铺的列表或段落；行首的 -、>、数字编号都会增加一层"),
+            Problem::UnsafeUrl { url, scheme } => diags
+                .error(
+                    file,
+                    at,
+                    format!(
+                        "链接 “{}” 使用了不允许的 {scheme}: 协议",
+                        url.escape_debug()
+                    ),
+                )
+                .help("链接只能是 http://、https://、mailto:、tel: 或站内的相对地址；删去这个链接"),
+            Problem::LongWord { chars } => diags
+                .error(
+                    file,
+                    at,
+                    format!("有一串 {chars} 个连续的字母或数字，超过上限 {MAX_WORD_CHARS}"),
+                )
+                .help("正文中不应有这么长的英文或数字串；检查是否误粘贴了编码或数据"),
+        }
+    }
+}
+
+/// Numbers within a list should run without gaps: a gap is usually a
+/// matter file lost or misnamed.
+fn check_seq_gaps(content: &Content, diags: &mut Diagnostics) {
+    let mut by_list: BTreeMap<ListKind, Vec<(i64, &Matter)>> = BTreeMap::new();
+    for m in &content.matters {
+        by_list
+            .entry(m.front.list)
+            .or_default()
+            .push((m.front.seq, m));
+    }
+    for (list, mut seqs) in by_list {
+        seqs.sort_by_key(|&(seq, _)| seq);
+        let mut a = 0;
+        for (b, m) in seqs {
+            if b > a + 1 {
+                let missing = if b == a + 2 {
+                    format!("第 {} 项", a + 1)
+                } else {
+                    format!("第 {}–{} 项", a + 1, b - 1)
+                };
+                diags
+                    .warning(
+                        &m.path,
+                        m.position_of("seq"),
+                        if a == 0 {
+                            format!(
+                                "{}的序号不从 1 开始：第一项是第 {b} 项，缺少{missing}",
+                                list.name()
+                            )
+                        } else {
+                            format!(
+                                "{}的序号不连续：第 {a} 项之后是第 {b} 项，缺少{missing}",
+                                list.name()
+                            )
+                        },
+                    )
+                    .help("检查是否有事项文件被删除、改名或写错了 seq；清单调整后应重新连续编号");
+            }
+            a = a.max(b);
+        }
     }
 }
 
