@@ -67,7 +67,7 @@ fn main() -> ExitCode {
                 Ok(built) => {
                     print_diagnostics(&built.diags, false);
                     println!(
-                        "已生成 {} 个文件到 {}（{} 个事项{}）",
+                        "已生成 {} 个文件到 {}（{} 个事项）。{}",
                         built.files,
                         output.display(),
                         built.site.matters.len(),
@@ -76,11 +76,14 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(BuildError::Invalid(diags)) => {
-                    print_diagnostics(&diags, true);
+                    // The errors are what stops the build; review notes
+                    // would bury them, so they are only counted.
+                    print_diagnostics(&diags, false);
                     eprintln!(
-                        "构建失败：{} 个错误；{} 未改动。",
+                        "构建失败：{} 个错误；{} 未改动。{}",
                         diags.count(Severity::Error),
-                        output.display()
+                        output.display(),
+                        review_summary(&diags)
                     );
                     ExitCode::from(1)
                 }
@@ -153,7 +156,7 @@ fn review_summary(diags: &Diagnostics) -> String {
     if n == 0 {
         String::new()
     } else {
-        format!("，其中 {n} 个有待核实说明，运行 qingdan check 查看")
+        format!("（另有 {n} 个事项有待核实说明，运行 qingdan check 查看）")
     }
 }
 

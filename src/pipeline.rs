@@ -9,7 +9,7 @@ use crate::output::{self, Output};
 use crate::{assets, config, content, export, model, render, search, validate};
 
 /// Loads and validates the site at `root`. The site is `None` when there are errors.
-pub fn check(root: &Path, base_path: Option<&str>) -> (Option<Site>, Diagnostics) {
+pub fn load(root: &Path, base_path: Option<&str>) -> (Option<Site>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let config = config::load(root, &mut diags);
     let content = content::load(root, &mut diags);
@@ -46,6 +46,44 @@ pub fn render(site: &Site, theme: &Path) -> Result<Output, String> {
     Ok(out)
 }
 
+/// Everything `build` does but writing: load, validate, render every page
+/// and data file in memory. What this accepts, `build` builds. Theme and
+/// render failures are errors in the diagnostics.
+pub fn check(root: &Path, base_path: Option<&str>) -> (Option<Site>, Diagnostics) {
+    match prepare(root, base_path) {
+        Ok(Prepared { site, diags, .. }) => (Some(site), diags),
+        Err(BuildError::Invalid(diags)) => (None, diags),
+        Err(BuildError::Failed(mut diags, msg)) => {
+            diags
+                .error(&root.join("theme"), None, msg)
+                .help("修正主题（theme/templates、theme/static）中的问题后重试");
+            (None, diags)
+        }
+    }
+}
+
+/// A site rendered in memory, ready to write.
+struct Prepared {
+    site: Site,
+    diags: Diagnostics,
+    output: Output,
+}
+
+fn prepare(root: &Path, base_path: Option<&str>) -> Result<Prepared, BuildError> {
+    let (site, diags) = load(root, base_path);
+    let Some(site) = site else {
+        return Err(BuildError::Invalid(diags));
+    };
+    match render(&site, &root.join("theme")) {
+        Ok(output) => Ok(Prepared {
+            site,
+            diags,
+            output,
+        }),
+        Err(e) => Err(BuildError::Failed(diags, e)),
+    }
+}
+
 pub enum BuildError {
     /// Content or configuration problems, all listed.
     Invalid(Diagnostics),
@@ -64,14 +102,11 @@ pub fn build(root: &Path, output_dir: &Path, base_path: Option<&str>) -> Result<
     if let Err(e) = output::check_output_dir(root, output_dir) {
         return Err(BuildError::Failed(Diagnostics::default(), e.to_string()));
     }
-    let (site, diags) = check(root, base_path);
-    let Some(site) = site else {
-        return Err(BuildError::Invalid(diags));
-    };
-    let out = match render(&site, &root.join("theme")) {
-        Ok(o) => o,
-        Err(e) => return Err(BuildError::Failed(diags, e)),
-    };
+    let Prepared {
+        site,
+        diags,
+        output: out,
+    } = prepare(root, base_path)?;
     if let Err(e) = output::write_atomically(output_dir, &out) {
         return Err(BuildError::Failed(diags, e.to_string()));
     }
