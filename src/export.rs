@@ -90,12 +90,24 @@ pub fn write_data(site: &Site, out: &mut Output) -> Result<(), String> {
                     .iter()
                     .map(|h| m.section(h).map_or("", |s| s.text.as_str())),
             );
-            w.write_record(&row).map_err(|e| e.to_string())?;
+            w.write_record(row.into_iter().map(|c| spreadsheet_safe(c).into_owned()))
+                .map_err(|e| e.to_string())?;
         }
         w.flush().map_err(|e| e.to_string())?;
     }
     out.add("data/matters.csv", csv_bytes);
     Ok(())
+}
+
+/// A CSV cell that a spreadsheet shows as text. Excel and WPS run a cell
+/// starting with `=`, `+`, `-`, `@`, tab or carriage return as a formula;
+/// as OWASP advises, such a cell gets a leading single quote.
+fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
 }
 
 /// Writes `sitemap.xml` for every HTML page in `out`, and `robots.txt`.
@@ -149,4 +161,19 @@ fn escape_xml(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_become_text() {
+        for cell in ["=1+1", "+86", "-x", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(spreadsheet_safe(cell), format!("'{cell}"));
+        }
+        for cell in ["低保", "1. 审核", "", "a=b"] {
+            assert_eq!(spreadsheet_safe(cell), cell);
+        }
+    }
 }

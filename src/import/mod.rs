@@ -119,21 +119,6 @@ pub fn run(opts: &Options<'_>) -> Result<Outcome, String> {
         })?,
     ));
     files.push((opts.into.join(INTRO_FILE), intro_markdown(&source)));
-
-    if !opts.force {
-        let existing: Vec<String> = files
-            .iter()
-            .filter(|(p, _)| p.exists())
-            .map(|(p, _)| p.display().to_string())
-            .collect();
-        if !existing.is_empty() {
-            return Err(format!(
-                "{} 个文件已存在（如 {}），未写入任何文件。确认要覆盖时加 --force",
-                existing.len(),
-                existing[0]
-            ));
-        }
-    }
     let source_name = opts
         .sources
         .iter()
@@ -143,6 +128,22 @@ pub fn run(opts: &Options<'_>) -> Result<Outcome, String> {
     let report = report::render(&source_name, &source, &imported, &reviewed.notes);
     if let Some(r) = opts.report {
         files.push((r.to_path_buf(), report.clone()));
+    }
+
+    // The report too: an existing file is overwritten only with --force.
+    if !opts.force {
+        let existing: Vec<String> = files
+            .iter()
+            .filter(|(p, _)| fs::symlink_metadata(p).is_ok())
+            .map(|(p, _)| p.display().to_string())
+            .collect();
+        if !existing.is_empty() {
+            return Err(format!(
+                "{} 个文件已存在（如 {}），未写入任何文件。确认要覆盖时加 --force",
+                existing.len(),
+                existing[0]
+            ));
+        }
     }
     for (path, text) in &files {
         if let Some(dir) = path.parent() {
