@@ -36,7 +36,7 @@ fn the_repository_content_checks_and_builds() {
     );
     assert!(out.status.success(), "{}", text(&out));
     assert!(
-        text(&out).contains("其中 103 个有待核实说明"),
+        text(&out).contains("另有 103 个事项有待核实说明"),
         "{}",
         text(&out)
     );
