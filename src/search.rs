@@ -241,6 +241,22 @@ mod tests {
     }
 
     #[test]
+    fn a_huge_word_is_one_short_token_and_the_index_serialises() {
+        let word = "a".repeat(24_000);
+        assert_eq!(
+            tokenize(&format!("{word} 低保")),
+            ["a".repeat(MAX_TOKEN_CHARS), "低保".into()]
+        );
+        // The index is a trie, one level per letter: serialising it must not
+        // recurse 24,000 deep.
+        let mut index = IndexBuilder::with_language(Box::new(CjkBigram))
+            .add_fields(&["body"])
+            .build();
+        index.add_doc("b1", [word]);
+        assert!(serde_json::to_string(&index).is_ok());
+    }
+
+    #[test]
     fn titles_read_in_pinyin() {
         assert_eq!(title_pinyin("低保审核"), "di bao shen he");
         assert_eq!(title_pinyin("12345热线"), "re xian");
