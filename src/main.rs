@@ -34,6 +34,22 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Create the next matter file of a list, laid out as check wants it.
+    New {
+        /// The list: basic (基本), cooperative (配合) or revoked (收回).
+        list: String,
+        /// 事项类别, as registered in content/categories.toml.
+        #[arg(long)]
+        category: Option<String>,
+        /// 事项名称.
+        #[arg(long)]
+        title: Option<String>,
+        /// A department's full name, as registered in content/departments.toml; repeat for several.
+        #[arg(long = "department")]
+        departments: Vec<String>,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Import a published list (text extracted from its PDF, or one CSV per table) into content/.
     Import {
         /// The extracted text, or CSV files with the tables' headers (序号, 事项类别, 事项名称, …).
@@ -119,6 +135,38 @@ fn main() -> ExitCode {
                 }
                 Err(e) => {
                     eprintln!("导入失败：{e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::New {
+            list,
+            category,
+            title,
+            departments,
+            root,
+        } => {
+            let list = match qingdan::scaffold::parse_list(&list) {
+                Ok(l) => l,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let req = qingdan::scaffold::NewMatter {
+                list,
+                category: category.as_deref(),
+                title: title.as_deref(),
+                departments: &departments,
+            };
+            match qingdan::scaffold::create(&root, &req) {
+                Ok(path) => {
+                    println!("{}", path.display());
+                    eprintln!("已新建 {}：填写后运行 qingdan check 检查。", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("未新建事项：{e}");
                     ExitCode::from(1)
                 }
             }
