@@ -77,7 +77,7 @@ impl State {
             };
         }
         if self.published {
-            "构建被中断：新网站已经替换完成；留下的旧版本目录会在下次构建时清除。".into()
+            "构建被中断：新网站此前已经发布完成。".into()
         } else {
             "构建被中断：输出目录未改动，临时文件已清除。".into()
         }
@@ -121,7 +121,7 @@ mod tests {
         assert!(s.paths.is_empty());
 
         s.published = true;
-        assert!(s.clean_up().contains("替换完成"));
+        assert!(s.clean_up().contains("发布完成"));
     }
 
     #[test]

@@ -2,8 +2,7 @@
 //! output path always names a whole site: the old one or the new one.
 //!
 //! Where the OS can exchange two paths in one step (Linux `renameat2` with
-//! `RENAME_EXCHANGE`, macOS `renameatx_np` with `RENAME_SWAP`) that is used;
-//! elsewhere, or where the file system refuses it, two renames, with the old
+//! `RENAME_EXCHANGE`) that is used; elsewhere, or where the file system refuses it, two renames, with the old
 //! site put back if the second fails. The staging folder and the old site
 //! live beside the output under names that carry the output's name, so that
 //! a later build of the same output can remove what an interrupted one left.
@@ -128,7 +127,7 @@ fn replace_by_renames(staged: &Path, dir: &Path, parent: &Path, tag: &str) -> io
 }
 
 /// Exchanges two paths in one step. `Ok(false)`: not supported here.
-#[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+#[cfg(any(target_os = "linux", target_os = "android"))]
 fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
     use rustix::fs::{renameat_with, RenameFlags, CWD};
     use rustix::io::Errno;
@@ -140,7 +139,7 @@ fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
     }
 }
 
-#[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
 fn exchange(_a: &Path, _b: &Path) -> io::Result<bool> {
     Ok(false)
 }
