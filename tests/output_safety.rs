@@ -6,8 +6,7 @@ mod common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Output;
 
 use common::*;
 
@@ -266,8 +265,10 @@ fn a_second_build_into_the_same_output_is_refused_while_one_runs() {
 
 /// Starts a build that stops once its staging folder is complete, and waits
 /// until it is there. No timing is assumed: the build says when it is ready.
-#[cfg(unix)]
+#[cfg(target_os = "linux")]
 fn build_paused_before_the_swap(site: &Path) -> std::process::Child {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
     let ready = site.parent().unwrap().join("ready");
     let _ = fs::remove_file(&ready);
     let child = Command::new(env!("CARGO_BIN_EXE_qingdan"))
@@ -292,30 +293,27 @@ fn build_paused_before_the_swap(site: &Path) -> std::process::Child {
     child
 }
 
-#[cfg(unix)]
+#[cfg(target_os = "linux")]
 #[test]
 fn a_build_stopped_by_a_signal_cleans_up_and_leaves_the_output_as_it_was() {
+    use rustix::process::{kill_process, Pid, Signal};
     let (_tmp, site) = site_in_a_folder();
     assert!(qingdan(&["build"], &site).status.success());
     let before = snapshot(&site.join("dist"));
     fs::write(site.join("content/_index.md"), "改过的说明。\n").unwrap();
-    for signal in ["-TERM", "-INT", "-HUP"] {
+    for signal in [Signal::TERM, Signal::INT, Signal::HUP] {
         let child = build_paused_before_the_swap(&site);
         assert_eq!(ours(&site).len(), 2, "staging and lock: {:?}", ours(&site));
-        let kill = Command::new("kill")
-            .args([signal, &child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(kill.success());
+        kill_process(Pid::from_child(&child), signal).unwrap();
         let out = child.wait_with_output().unwrap();
-        assert_eq!(out.status.code(), Some(130), "{signal}: {}", text(&out));
+        assert_eq!(out.status.code(), Some(130), "{signal:?}: {}", text(&out));
         assert!(text(&out).contains("构建被中断"), "{}", text(&out));
-        assert_eq!(snapshot(&site.join("dist")), before, "{signal}");
-        assert!(ours(&site).is_empty(), "{signal}: {:?}", ours(&site));
+        assert_eq!(snapshot(&site.join("dist")), before, "{signal:?}");
+        assert!(ours(&site).is_empty(), "{signal:?}: {:?}", ours(&site));
     }
 }
 
-#[cfg(unix)]
+#[cfg(target_os = "linux")]
 #[test]
 fn what_a_killed_build_leaves_is_removed_by_the_next() {
     let (_tmp, site) = site_in_a_folder();
