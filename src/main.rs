@@ -80,11 +80,8 @@ fn main() -> ExitCode {
             match pipeline::build(&root, &output, base_path.as_deref(), force) {
                 Ok(built) => {
                     print_diagnostics(&built.diags, false);
-                    for path in &built.leftovers {
-                        eprintln!(
-                            "提示 warning: 已删除此前中断的构建留下的 {}",
-                            path.display()
-                        );
+                    for note in &built.leftovers {
+                        eprintln!("提示 warning: {note}");
                     }
                     println!(
                         "已生成 {} 个文件到 {}（{} 个事项{}）",

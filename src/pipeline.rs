@@ -1,7 +1,7 @@
 //! The whole run, one stage after another:
 //! config → load → validate → model → render → export → write.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::diagnostics::Diagnostics;
 use crate::model::Site;
@@ -59,8 +59,8 @@ pub struct Built {
     pub files: usize,
     /// Where the site went (through a symbolic link, if the output is one).
     pub target: output::Target,
-    /// Folders of interrupted earlier builds that were removed.
-    pub leftovers: Vec<PathBuf>,
+    /// Notes on what interrupted earlier builds left (removed, put back).
+    pub leftovers: Vec<String>,
 }
 
 /// Checks, renders and writes the site to `output_dir`, which is replaced only
@@ -86,7 +86,7 @@ pub fn build(
         Err(e) => return Err(BuildError::Failed(diags, e)),
     };
     let target = prepared.target().clone();
-    let leftovers = prepared.leftovers().to_vec();
+    let leftovers = prepared.leftover_notes();
     if let Err(e) = prepared.publish(&out) {
         return Err(BuildError::Failed(diags, e.to_string()));
     }

@@ -3,7 +3,7 @@
 //! start of the build to its end and then removed.
 
 use std::fs::{self, File, OpenOptions, TryLockError};
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 pub const LOCK: &str = ".qingdan-lock-";
@@ -30,18 +30,18 @@ impl OutputLock {
 }
 
 /// Takes the lock of the output tagged `tag` in `parent`, without waiting.
-pub fn acquire(parent: &Path, tag: &str, output_name: &str) -> Result<OutputLock, LockError> {
+/// The file is empty and never written: were it a link planted by someone
+/// else, nothing it points at would change.
+pub fn acquire(parent: &Path, tag: &str) -> Result<OutputLock, LockError> {
     let path = parent.join(format!("{LOCK}{tag}"));
     let io_err = |e| LockError::Io(path.clone(), e);
     // A build that finishes removes the file while still holding its lock;
     // whoever opened the file before that holds a lock on a removed file and
     // must try again on the new one.
     for _ in 0..16 {
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
+        let file = OpenOptions::new()
+            .append(true)
             .create(true)
-            .truncate(false)
             .open(&path)
             .map_err(io_err)?;
         match file.try_lock() {
@@ -49,13 +49,9 @@ pub fn acquire(parent: &Path, tag: &str, output_name: &str) -> Result<OutputLock
             Err(TryLockError::WouldBlock) => return Err(LockError::Busy(path)),
             Err(TryLockError::Error(e)) => return Err(io_err(e)),
         }
-        if !is_same_file(&file, &path) {
-            continue;
+        if is_same_file(&file, &path) {
+            return Ok(OutputLock { path, _file: file });
         }
-        let note = format!("qingdan build 正在写入 {output_name}；构建结束时本文件会被删除。\n");
-        file.set_len(0).map_err(io_err)?;
-        file.write_all(note.as_bytes()).map_err(io_err)?;
-        return Ok(OutputLock { path, _file: file });
     }
     Err(LockError::Busy(path))
 }
@@ -63,7 +59,8 @@ pub fn acquire(parent: &Path, tag: &str, output_name: &str) -> Result<OutputLock
 #[cfg(unix)]
 fn is_same_file(file: &File, path: &Path) -> bool {
     use std::os::unix::fs::MetadataExt;
-    match (file.metadata(), fs::metadata(path)) {
+    // lstat: a link at `path` is not the file that was locked.
+    match (file.metadata(), fs::symlink_metadata(path)) {
         (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
         _ => false,
     }
@@ -92,15 +89,14 @@ mod tests {
     #[test]
     fn a_second_build_is_refused_while_the_first_holds_the_lock() {
         let tmp = tempfile::tempdir().unwrap();
-        let first = acquire(tmp.path(), "dist", "dist").unwrap();
+        let first = acquire(tmp.path(), "dist").unwrap();
         assert!(first.path().is_file());
-        assert!(fs::read_to_string(first.path()).unwrap().contains("dist"));
         assert!(matches!(
-            acquire(tmp.path(), "dist", "dist"),
+            acquire(tmp.path(), "dist"),
             Err(LockError::Busy(_))
         ));
         // Another output in the same folder has its own lock.
-        let other = acquire(tmp.path(), "www", "www").unwrap();
+        let other = acquire(tmp.path(), "www").unwrap();
         drop(first);
         drop(other);
         assert_eq!(
@@ -108,7 +104,7 @@ mod tests {
             0,
             "lock files removed"
         );
-        let again = acquire(tmp.path(), "dist", "dist").unwrap();
+        let again = acquire(tmp.path(), "dist").unwrap();
         drop(again);
     }
 
@@ -116,8 +112,19 @@ mod tests {
     fn a_lock_file_left_by_a_killed_build_is_taken_over() {
         let tmp = tempfile::tempdir().unwrap();
         fs::write(tmp.path().join(".qingdan-lock-dist"), "left by kill -9").unwrap();
-        let lock = acquire(tmp.path(), "dist", "dist").unwrap();
+        let lock = acquire(tmp.path(), "dist").unwrap();
         drop(lock);
         assert!(!tmp.path().join(".qingdan-lock-dist").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_planted_link_is_neither_written_through_nor_taken_for_the_lock() {
+        let tmp = tempfile::tempdir().unwrap();
+        let victim = tmp.path().join("victim");
+        fs::write(&victim, "precious").unwrap();
+        std::os::unix::fs::symlink(&victim, tmp.path().join(".qingdan-lock-dist")).unwrap();
+        assert!(acquire(tmp.path(), "dist").is_err());
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "precious");
     }
 }

@@ -64,7 +64,7 @@ pub struct Prepared {
     target: Target,
     force: bool,
     tag: String,
-    leftovers: Vec<PathBuf>,
+    leftovers: swap::Leftovers,
     // Declared before the lock, so dropped first: a signal never removes a
     // lock file that another build created after this one released its own.
     _registered: interrupt::Registered,
@@ -81,19 +81,19 @@ pub fn prepare(root: &Path, output: &Path, force: bool) -> Result<Prepared, Writ
     let parent = target.parent().to_path_buf();
     fs::create_dir_all(&parent).map_err(io_err(&parent))?;
     let tag = swap::tag(target.name());
-    let name = target.name().to_string_lossy().into_owned();
-    let lock = match lock::acquire(&parent, &tag, &name) {
+    // Taken and registered in one step, so that a signal in between cannot
+    // leave the lock file behind.
+    let mut held = interrupt::hold();
+    let lock = match lock::acquire(&parent, &tag) {
         Ok(lock) => lock,
         Err(lock::LockError::Busy(path)) => {
             return Err(WriteError::Busy(target.to_string(), path));
         }
         Err(lock::LockError::Io(path, source)) => return Err(WriteError::Io { path, source }),
     };
-    let registered = {
-        let mut held = interrupt::hold();
-        held.set_published(false);
-        held.register(lock.path())
-    };
+    held.set_published(false);
+    let registered = held.register(lock.path());
+    drop(held);
     let leftovers = swap::remove_leftovers(&parent, &tag, &target.dir).map_err(io_err(&parent))?;
     Ok(Prepared {
         root: root.to_path_buf(),
@@ -111,9 +111,32 @@ impl Prepared {
         &self.target
     }
 
-    /// Staging and old folders of interrupted builds that were removed.
-    pub fn leftovers(&self) -> &[PathBuf] {
+    /// What interrupted builds of this output left, and what became of it.
+    pub fn leftovers(&self) -> &swap::Leftovers {
         &self.leftovers
+    }
+
+    /// Notes for the operator about [`Self::leftovers`].
+    pub fn leftover_notes(&self) -> Vec<String> {
+        let l = &self.leftovers;
+        let restored = l.restored.iter().map(|p| {
+            format!(
+                "上次构建在替换途中被终止，已把 {} 中的旧网站放回 {}",
+                p.display(),
+                self.target
+            )
+        });
+        let removed = l
+            .removed
+            .iter()
+            .map(|p| format!("已删除此前中断的构建留下的 {}", p.display()));
+        let kept = l.kept.iter().map(|(p, e)| {
+            format!(
+                "此前中断的构建留下的 {} 无法删除（{e}），请手工删除",
+                p.display()
+            )
+        });
+        restored.chain(removed).chain(kept).collect()
     }
 
     /// Writes `output` and puts it in the target's place; on any failure the
@@ -122,8 +145,12 @@ impl Prepared {
         // Checked again: the folder may have changed while the site rendered.
         guard::inspect(&self.root, &self.target, self.force)?;
         let parent = self.target.parent();
-        let staging = swap::staging_dir(parent, &self.tag).map_err(io_err(parent))?;
-        let _staging_registered = interrupt::register(staging.path());
+        let (staging, _staging_registered) = {
+            let mut held = interrupt::hold();
+            let staging = swap::staging_dir(parent, &self.tag).map_err(io_err(parent))?;
+            let registered = held.register(staging.path());
+            (staging, registered)
+        };
         write_files(staging.path(), output)?;
         // Staging folders are created 0700; the site must be readable by a web server.
         set_readable(staging.path()).map_err(io_err(staging.path()))?;

@@ -56,12 +56,22 @@ fn is_leftover(name: &str, tag: &str) -> bool {
     })
 }
 
+/// What [`remove_leftovers`] did.
+#[derive(Debug, Default)]
+pub struct Leftovers {
+    /// An old site put back in place of a missing output.
+    pub restored: Option<PathBuf>,
+    pub removed: Vec<PathBuf>,
+    /// Could not be removed (say, made by another user): not in the way of
+    /// this build, so reported rather than fatal.
+    pub kept: Vec<(PathBuf, io::Error)>,
+}
+
 /// Removes what an interrupted build of the output `dir` left in `parent`.
 /// Must be called holding the output's lock, so that no running build's
 /// folder is taken. If the output is missing while an old site waits (a
 /// build stopped between the two renames), the old site is put back.
-/// Returns the folders removed.
-pub fn remove_leftovers(parent: &Path, tag: &str, dir: &Path) -> io::Result<Vec<PathBuf>> {
+pub fn remove_leftovers(parent: &Path, tag: &str, dir: &Path) -> io::Result<Leftovers> {
     let mut found: Vec<PathBuf> = Vec::new();
     for entry in fs::read_dir(parent)? {
         let entry = entry?;
@@ -72,6 +82,7 @@ pub fn remove_leftovers(parent: &Path, tag: &str, dir: &Path) -> io::Result<Vec<
         }
     }
     found.sort();
+    let mut done = Leftovers::default();
     if fs::symlink_metadata(dir).is_err() {
         let old_site = found
             .iter()
@@ -82,13 +93,18 @@ pub fn remove_leftovers(parent: &Path, tag: &str, dir: &Path) -> io::Result<Vec<
             .map(|p| p.join(OLD_SITE))
             .find(|site| site.join(super::guard::MARKER).is_file());
         if let Some(site) = old_site {
-            fs::rename(&site, dir)?;
+            if fs::rename(&site, dir).is_ok() {
+                done.restored = Some(site);
+            }
         }
     }
-    for path in &found {
-        fs::remove_dir_all(path)?;
+    for path in found {
+        match fs::remove_dir_all(&path) {
+            Ok(()) => done.removed.push(path),
+            Err(e) => done.kept.push((path, e)),
+        }
     }
-    Ok(found)
+    Ok(done)
 }
 
 /// Puts the folder `staged` at `dir`, both in `parent`. Returns where the
@@ -248,8 +264,9 @@ mod tests {
             site(&p.join(name), name);
         }
         fs::write(p.join(".qingdan-staging-dist-eeeeee"), "a file, not ours").unwrap();
-        let removed = remove_leftovers(p, "dist", &p.join("dist")).unwrap();
-        assert_eq!(removed.len(), 2);
+        let done = remove_leftovers(p, "dist", &p.join("dist")).unwrap();
+        assert_eq!(done.removed.len(), 2);
+        assert!(done.restored.is_none() && done.kept.is_empty());
         assert_eq!(
             names(p),
             [
@@ -271,7 +288,8 @@ mod tests {
         let p = tmp.path();
         site(&p.join(".qingdan-old-dist-aaaaaa").join(OLD_SITE), "old");
         site(&p.join(".qingdan-staging-dist-bbbbbb"), "half-written");
-        remove_leftovers(p, "dist", &p.join("dist")).unwrap();
+        let done = remove_leftovers(p, "dist", &p.join("dist")).unwrap();
+        assert!(done.restored.is_some());
         assert_eq!(names(p), ["dist"]);
         assert_eq!(
             fs::read_to_string(p.join("dist/index.html")).unwrap(),
@@ -288,9 +306,8 @@ mod tests {
         fs::write(precious.path().join("keep"), "").unwrap();
         std::os::unix::fs::symlink(precious.path(), p.join(".qingdan-staging-dist-aaaaaa"))
             .unwrap();
-        assert!(remove_leftovers(p, "dist", &p.join("dist"))
-            .unwrap()
-            .is_empty());
+        let done = remove_leftovers(p, "dist", &p.join("dist")).unwrap();
+        assert!(done.removed.is_empty() && done.kept.is_empty());
         assert!(precious.path().join("keep").exists());
     }
 }
