@@ -279,15 +279,21 @@ fn build_paused_before_the_swap(site: &Path) -> std::process::Child {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    // The build writes the staging folder's path into `ready`: wait until
+    // the whole path is there, not just the file.
     let start = Instant::now();
-    while !ready.exists() {
-        assert!(
-            start.elapsed() < Duration::from_secs(120),
-            "the build never got ready"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let staging = PathBuf::from(fs::read_to_string(&ready).unwrap());
+    let staging = loop {
+        match fs::read_to_string(&ready) {
+            Ok(path) if path.ends_with('\n') => break PathBuf::from(path.trim_end()),
+            _ => {
+                assert!(
+                    start.elapsed() < Duration::from_secs(120),
+                    "the build never got ready"
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+    };
     assert!(staging.join(".qingdan-site").is_file());
     assert!(staging.join("index.html").is_file());
     child

@@ -188,14 +188,16 @@ fn write_files(staging: &Path, output: &Output) -> Result<(), WriteError> {
 }
 
 /// For the tests of interruption only: with `QINGDAN_TEST_PAUSE_STAGED` set
-/// to a file path, a build whose staging folder is complete writes that file
-/// and waits (at most a minute) before the swap, so that a test can send a
+/// to a file path, a build whose staging folder is complete writes its path
+/// and a newline (the sign that the line is whole) to that file and waits (at most a minute) before the swap, so that a test can send a
 /// signal at exactly that point.
 fn test_pause(staging: &Path) {
     let Some(ready) = std::env::var_os("QINGDAN_TEST_PAUSE_STAGED") else {
         return;
     };
-    if fs::write(&ready, staging.as_os_str().as_encoded_bytes()).is_ok() {
+    let mut line = staging.as_os_str().to_os_string();
+    line.push("\n");
+    if fs::write(&ready, line.as_encoded_bytes()).is_ok() {
         std::thread::sleep(std::time::Duration::from_secs(60));
     }
 }
