@@ -22,12 +22,19 @@ enum Command {
         /// The site's folder, the one holding site.toml.
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// Where to write the site; replaced whole, only when the build succeeds.
+        /// Where to write the site; replaced whole, only when the build succeeds,
+        /// and only if qingdan wrote it, it is empty or it does not exist.
+        /// A symbolic link is kept and the folder it points at replaced.
         #[arg(long)]
         output: Option<PathBuf>,
         /// URL path the site is served under, e.g. /zwgk/lzqd/ (default: site.toml's base_path).
         #[arg(long)]
         base_path: Option<String>,
+        /// Also replace an output folder that qingdan did not write (no .qingdan-site
+        /// marker), deleting everything in it. Never the site itself, its parents,
+        /// content/, theme/ or a git repository.
+        #[arg(long)]
+        force: bool,
     },
     /// Load and validate everything, write nothing; list all errors, warnings and a summary.
     Check {
@@ -77,15 +84,25 @@ fn main() -> ExitCode {
             root,
             output,
             base_path,
+            force,
         } => {
             let output = output.unwrap_or_else(|| root.join("dist"));
-            match pipeline::build(&root, &output, base_path.as_deref()) {
+            // Ctrl-C, SIGTERM, SIGHUP: remove the staging folder and the lock,
+            // leave the output as it was. Without a handler, the default
+            // (ending at once) still leaves the output intact.
+            if let Err(e) = ctrlc::set_handler(|| qingdan::output::interrupt::on_signal()) {
+                eprintln!("提示 warning: 无法处理中断信号（{e}）；构建被中断时临时目录会留到下次构建清除。");
+            }
+            match pipeline::build(&root, &output, base_path.as_deref(), force) {
                 Ok(built) => {
                     print_diagnostics(&built.diags, false);
+                    for note in &built.leftovers {
+                        eprintln!("提示 warning: {note}");
+                    }
                     println!(
                         "已生成 {} 个文件到 {}（{} 个事项）。{}",
                         built.files,
-                        output.display(),
+                        built.target,
                         built.site.matters.len(),
                         review_summary(&built.diags)
                     );
