@@ -23,8 +23,19 @@ pub struct SiteConfig {
     pub published: toml::value::Datetime,
     #[serde(default)]
     pub description: String,
+    /// The one neutral sentence a public page of a matter under review
+    /// shows instead of the editor's note.
+    #[serde(default = "default_review_notice")]
+    pub review_notice: String,
     #[serde(default)]
     pub government: Government,
+}
+
+/// What a matter under review says to citizens unless `site.toml` says otherwise.
+pub const DEFAULT_REVIEW_NOTICE: &str = "本事项部分内容正在与原件核对。";
+
+fn default_review_notice() -> String {
+    DEFAULT_REVIEW_NOTICE.to_string()
 }
 
 /// The footer facts that Chinese government websites must show.
@@ -111,6 +122,20 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<SiteConfig> {
             return None;
         }
     };
+    if config.review_notice.trim().is_empty() {
+        let pos = text
+            .find("review_notice")
+            .map(|o| Position::of_offset(&text, o));
+        diags
+            .error(
+                &path,
+                pos,
+                "review_notice 不能为空：待核实的事项页面需要一句说明",
+            )
+            .help(format!(
+                "删去 review_notice 使用默认的“{DEFAULT_REVIEW_NOTICE}”，或写一句话"
+            ));
+    }
     match normalize_base_path(&config.base_path) {
         Ok(b) => config.base_path = b,
         Err(msg) => {

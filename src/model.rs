@@ -46,7 +46,10 @@ pub struct MatterView {
     pub title: String,
     pub category: Option<Link>,
     pub departments: Vec<DepartmentLink>,
-    pub review: Option<String>,
+    /// The matter has an editor's `review` note. The note itself is kept
+    /// out of this public view on purpose: nothing given to templates or
+    /// exports can carry it into the built site.
+    pub under_review: bool,
     pub date: String,
     pub url: String,
     pub path: String,
@@ -190,7 +193,7 @@ pub fn build(config: SiteConfig, content: Content) -> Site {
                     .iter()
                     .filter_map(|d| departments.get(d.as_str()).cloned())
                     .collect(),
-                review: f.review.clone().filter(|r| !r.trim().is_empty()),
+                under_review: f.review.as_deref().is_some_and(|r| !r.trim().is_empty()),
                 date: f
                     .updated
                     .as_ref()

@@ -249,3 +249,176 @@ fn the_imported_site_has_the_same_words_as_the_source() {
     assert!(titles > 220, "{titles} titles compared");
     assert_eq!(sections, 103 * 2 + 47);
 }
+
+/// The `review` notes of the repository's content, by matter id.
+fn review_notes() -> std::collections::BTreeMap<String, String> {
+    let mut notes = std::collections::BTreeMap::new();
+    for list in ["basic", "cooperative", "revoked"] {
+        for entry in fs::read_dir(repo().join("content").join(list)).unwrap() {
+            let path = entry.unwrap().path();
+            let text = fs::read_to_string(&path).unwrap();
+            let front = text.split("+++").nth(1).unwrap();
+            let front: toml::Value = toml::from_str(front).unwrap();
+            let seq = front["seq"].as_integer().unwrap();
+            if let Some(r) = front.get("review").and_then(|r| r.as_str()) {
+                notes.insert(format!("{list}-{seq:03}"), r.to_string());
+            }
+        }
+    }
+    notes
+}
+
+/// The public text of the content: what the site is meant to show (titles,
+/// names, duties), so that a quoted fragment that is also published text is
+/// not mistaken for a leak.
+fn public_text() -> String {
+    let mut all = String::new();
+    for entry in walkdir::WalkDir::new(repo().join("content")) {
+        let entry = entry.unwrap();
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let text = fs::read_to_string(entry.path()).unwrap();
+        let Some(front) = text.split("+++").nth(1) else {
+            all.push_str(&text);
+            continue;
+        };
+        let mut front: toml::Value = toml::from_str(front).unwrap();
+        if let Some(t) = front.as_table_mut() {
+            t.remove("review");
+            // The data files join a matter's departments with 、.
+            if let Some(ds) = t.get("departments").and_then(|d| d.as_array()) {
+                let names: Vec<&str> = ds.iter().filter_map(|d| d.as_str()).collect();
+                all.push_str(&names.join("、"));
+            }
+        }
+        all.push_str(&front.to_string());
+        all.push_str(text.splitn(3, "+++").nth(2).unwrap_or(""));
+    }
+    all.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Quoted pieces of a note: 「…」, “…”, "…".
+fn quoted(note: &str) -> Vec<String> {
+    let re = regex::Regex::new(r#"「([^」]+)」|“([^”]+)”|"([^"]+)""#).unwrap();
+    re.captures_iter(note)
+        .filter_map(|c| {
+            c.iter()
+                .skip(1)
+                .flatten()
+                .next()
+                .map(|m| m.as_str().to_string())
+        })
+        .collect()
+}
+
+/// Editors' working notes stay with the editors: no note, and no fragment
+/// of extraction quoted in one, appears anywhere in the built site, its
+/// search index or its data files; every matter under review says so in one
+/// neutral sentence and in both data files.
+#[test]
+fn editors_notes_never_reach_the_built_site() {
+    let root = repo();
+    let notes = review_notes();
+    assert_eq!(notes.len(), 103);
+    let tmp = tempfile::tempdir().unwrap();
+    let dist = tmp.path().join("site");
+    let out = qingdan(&["build", "--output", dist.to_str().unwrap()], &root);
+    assert!(out.status.success(), "{}", text(&out));
+    let files: Vec<(String, String)> = snapshot(&dist)
+        .into_iter()
+        .filter_map(|(p, b)| String::from_utf8(b).ok().map(|t| (p, t)))
+        .map(|(p, t)| {
+            // Compare as a reader would: HTML entities and JSON escapes undone.
+            let t = t
+                .replace("&quot;", "\"")
+                .replace("&#34;", "\"")
+                .replace("\\\"", "\"")
+                .replace("&amp;", "&");
+            (p, t.chars().filter(|c| !c.is_whitespace()).collect())
+        })
+        .collect();
+    assert!(files.len() > 300);
+
+    let public = public_text();
+    let mut fragments = 0;
+    for (id, note) in &notes {
+        let mut pieces: Vec<String> = note.lines().map(str::to_string).collect();
+        pieces.extend(
+            quoted(note)
+                .into_iter()
+                .map(|q| q.chars().filter(|c| !c.is_whitespace()).collect::<String>())
+                .filter(|q| q.chars().count() >= 2 && !public.contains(q.as_str())),
+        );
+        for piece in pieces {
+            let piece: String = piece.chars().filter(|c| !c.is_whitespace()).collect();
+            fragments += 1;
+            for (path, t) in &files {
+                assert!(
+                    !t.contains(&piece),
+                    "{path} shows the review note of {id}: {piece}"
+                );
+            }
+        }
+    }
+    assert!(fragments > 300, "{fragments} fragments checked");
+    for (path, t) in &files {
+        for word in ["编辑记录", "请核对", "误识", "原文提取为", "原文单元格为"]
+        {
+            assert!(!t.contains(word), "{path} has an editor's word {word}");
+        }
+    }
+
+    let notice = "本事项部分内容正在与原件核对。";
+    for entry in fs::read_dir(dist.join("matters")).unwrap() {
+        let entry = entry.unwrap();
+        let id = entry.file_name().to_string_lossy().into_owned();
+        let page = fs::read_to_string(entry.path().join("index.html")).unwrap();
+        assert_eq!(
+            page.contains(notice),
+            notes.contains_key(&id),
+            "{id}: the notice shows exactly on matters under review"
+        );
+        assert!(!page.contains("原文未列出"), "{id}");
+    }
+    let list = fs::read_to_string(dist.join("cooperative/index.html")).unwrap();
+    assert_eq!(
+        list.matches(">核对中<").count(),
+        86,
+        "a mark per row under review"
+    );
+
+    let json: serde_json::Value =
+        serde_json::from_slice(&fs::read(dist.join("data/matters.json")).unwrap()).unwrap();
+    for r in json.as_array().unwrap() {
+        let id = r["id"].as_str().unwrap();
+        let expected = if notes.contains_key(id) {
+            "reviewing"
+        } else {
+            "verified"
+        };
+        assert_eq!(r["status"], expected, "{id} status in matters.json");
+    }
+    let csv = fs::read_to_string(dist.join("data/matters.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (id_col, status_col, zh_col) = (col("id"), col("status"), col("状态"));
+    let mut rows = 0;
+    for record in reader.records() {
+        let record = record.unwrap();
+        let reviewing = notes.contains_key(&record[id_col]);
+        assert_eq!(
+            (&record[status_col], &record[zh_col]),
+            if reviewing {
+                ("reviewing", "核对中")
+            } else {
+                ("verified", "已核对")
+            },
+            "{} status in matters.csv",
+            &record[id_col]
+        );
+        rows += 1;
+    }
+    assert_eq!(rows, 282);
+}

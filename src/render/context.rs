@@ -53,6 +53,8 @@ struct SiteMeta<'a> {
     domain: &'a str,
     township: &'a str,
     description: &'a str,
+    /// The sentence shown on the page of a matter under review.
+    review_notice: &'a str,
     base: &'a str,
     url: Option<&'a str>,
     date: String,
@@ -68,7 +70,7 @@ struct Row<'a> {
     list_name: &'a str,
     category: Option<&'a Link>,
     departments: &'a [crate::model::DepartmentLink],
-    review: bool,
+    under_review: bool,
 }
 
 fn row(m: &MatterView) -> Row<'_> {
@@ -79,7 +81,7 @@ fn row(m: &MatterView) -> Row<'_> {
         list_name: m.list_name,
         category: m.category.as_ref(),
         departments: &m.departments,
-        review: m.review.is_some(),
+        under_review: m.under_review,
     }
 }
 
@@ -126,6 +128,7 @@ pub fn pages(site: &Site, assets: &Assets) -> Vec<Page> {
                     .unwrap_or(""),
                 township: &site.config.township,
                 description: &site.config.description,
+                review_notice: &site.config.review_notice,
                 base: &site.config.base_path,
                 url: site.config.url.as_deref(),
                 date: site.date(),

@@ -23,7 +23,7 @@ const PAGES = {
   departments: 'departments/',
   department: 'departments/minzheng/',
   'matter (cooperative)': 'matters/cooperative-020/',
-  'matter (with review note)': 'matters/cooperative-002/',
+  'matter (under review)': 'matters/cooperative-002/',
   'matter (revoked)': 'matters/revoked-001/',
   search: 'search/?q=%E4%BD%8E%E4%BF%9D',
   'search (many results)': 'search/?q=%E6%B0%91%E6%94%BF%E5%B1%80',
