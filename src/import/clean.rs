@@ -153,15 +153,20 @@ pub fn blocks(cell: &str, departments: &[String]) -> Vec<Block> {
     cuts.sort_by_key(|(at, _)| *at);
     cuts.dedup_by_key(|(at, _)| *at);
 
-    // Keep an item marker only where it continues the numbering (or starts anew).
+    // Keep an item marker where it continues the numbering (or starts
+    // anew), and where it follows the end of a duty (`;` or `。`) with a
+    // number no lower than the last: the source numbered a new item there,
+    // even if items between were lost or a number is repeated, and merging
+    // it into the item before would hide the source's numbering.
     let mut kept: Vec<(usize, Cut)> = Vec::new();
     let mut last: Option<u32> = None;
     for (at, cut) in cuts {
         match cut {
             Cut::Item(n) => {
+                let after_a_duty = text[..at].trim_end().ends_with([';', '；', '。']);
                 let ok = match last {
                     None => true,
-                    Some(prev) => n == prev + 1 || n == 1,
+                    Some(prev) => n == prev + 1 || n == 1 || (after_a_duty && n >= prev),
                 };
                 if ok {
                     last = Some(n);
@@ -369,6 +374,46 @@ mod tests {
         // Gaps keep their numbers as text, not renumbered by Markdown.
         let md = blocks_to_markdown(&[Block::Item(2, "a".into()), Block::Item(1, "b".into())]);
         assert_eq!(md, "2\\. a\n\n1\\. b");
+    }
+
+    #[test]
+    fn items_are_kept_as_the_source_numbers_them_never_merged() {
+        // cooperative-044, 乡镇配合职责: item 2 was lost in extraction; 3 follows the 1st.
+        let b = blocks(
+            "1. 镇级根据布局规划组织申报; 每季度至少组织应急保障培训,及时报疏附县发展和改革委员会备案;3.在疏附县人民政府启动粮食应急预案后,执行定点供应任务。",
+            &[],
+        );
+        assert_eq!(b.len(), 2, "{b:?}");
+        assert!(matches!(&b[1], Block::Item(3, t) if t.starts_with("在疏附县人民政府")));
+        // cooperative-050, 上级部门职责: the source numbers 2 twice.
+        let b = blocks(
+            "2. 审核临时用地使用人旋父的有天材料; 2. 化皂胶料用地使用人旋制上地有良主安。",
+            &[],
+        );
+        assert_eq!(b.len(), 2, "{b:?}");
+        // cooperative-002, 乡镇配合职责 “三、延伸考察”: 1, 2, 3, 3 as printed.
+        let b = blocks(
+            "三、延伸考察和干部监督工作 1.镇级协助开展考察设话; 2.镇级通过走访、及时上报异常情况; 3.对考察组反馈调过走访,及时上报异常情况; 3.对考察组反馈调社会。",
+            &[],
+        );
+        let numbers: Vec<u32> = b
+            .iter()
+            .filter_map(|x| {
+                if let Block::Item(n, _) = x {
+                    Some(*n)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        assert_eq!(numbers, [1, 2, 3, 3]);
+        assert_eq!(
+            blocks_to_markdown(&b[2..]),
+            "2\\. 镇级通过走访、及时上报异常情况;\n\n3\\. 对考察组反馈调过走访,及时上报异常情况;\n\n3\\. 对考察组反馈调社会。"
+        );
+        // A number inside a sentence is still text.
+        let b = blocks("1.按比例推荐,从中选出3.5倍人选; 2.公示", &[]);
+        assert_eq!(b.len(), 2, "{b:?}");
     }
 
     #[test]
