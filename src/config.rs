@@ -19,8 +19,9 @@ pub struct SiteConfig {
     pub base_path: String,
     /// The portal's origin, e.g. `https://www.example.gov.cn`, for absolute URLs in `sitemap.xml`.
     pub url: Option<String>,
-    /// The date the list was published; pages without their own `updated` show it.
-    pub published: toml::value::Datetime,
+    /// The date the list was published, with the document's precision
+    /// (a month: `"2025-07"`); pages without their own `updated` show it.
+    pub published: crate::date::Date,
     #[serde(default)]
     pub description: String,
     /// The one neutral sentence a public page of a matter under review
@@ -180,23 +181,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<SiteConfig> {
                 "政府网站应在页脚显示{name}：在 site.toml 的 [government] 中加入 {key} = \"…\""
             ));
     }
-    if config.published.date.is_none() || config.published.time.is_some() {
-        let pos = text
-            .find("published")
-            .map(|o| Position::of_offset(&text, o));
-        diags
-            .error(&path, pos, "published 应为日期，如 2025-07-01")
-            .help("写成 published = 2025-07-01（不加引号）");
-    }
     Some(config)
-}
-
-/// Formats a TOML date as YYYY-MM-DD.
-pub fn format_date(d: &toml::value::Datetime) -> String {
-    match d.date {
-        Some(date) => format!("{:04}-{:02}-{:02}", date.year, date.month, date.day),
-        None => d.to_string(),
-    }
 }
 
 #[cfg(test)]

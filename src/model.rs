@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::config::{format_date, SiteConfig};
+use crate::config::SiteConfig;
 use crate::content::{Content, ListKind, Matter, MatterId};
 use crate::markdown;
 
@@ -137,7 +137,7 @@ impl Site {
     }
 
     pub fn date(&self) -> String {
-        format_date(&self.config.published)
+        self.config.published.iso()
     }
 }
 
@@ -145,7 +145,7 @@ impl Site {
 pub fn build(config: SiteConfig, content: Content) -> Site {
     let base = config.base_path.clone();
     let url = |path: &str| format!("{base}{path}");
-    let published = format_date(&config.published);
+    let published = config.published.iso();
 
     let category_slugs: BTreeMap<&str, &str> = content
         .categories
@@ -197,7 +197,7 @@ pub fn build(config: SiteConfig, content: Content) -> Site {
                 date: f
                     .updated
                     .as_ref()
-                    .map_or_else(|| published.clone(), format_date),
+                    .map_or_else(|| published.clone(), crate::date::Date::iso),
                 url: url(&path),
                 path,
                 preamble_html: markdown::to_html(&m.body.preamble),

@@ -45,6 +45,27 @@ fn the_repository_content_checks_and_builds() {
     let links = check_links(&dist, "/zwgk/lzqd/");
     assert!(links > 5000, "{links}");
 
+    // Dates with the document's precision: 2025年7月, never a day it does not give.
+    let home = fs::read_to_string(dist.join("index.html")).unwrap();
+    assert!(
+        home.contains("<time datetime=2025-07>2025年7月</time>"),
+        "minified"
+    );
+    assert!(home.contains("<meta content=2025-07 name=PubDate>"));
+    let sitemap = fs::read_to_string(dist.join("sitemap.xml")).unwrap();
+    assert!(sitemap.contains("<lastmod>2025-07</lastmod>"));
+    for (path, bytes) in snapshot(&dist) {
+        let t = String::from_utf8_lossy(&bytes);
+        assert!(
+            !t.contains("2025-07-01"),
+            "{path} gives a day the source does not"
+        );
+        assert!(
+            !t.contains("2025年7月1日"),
+            "{path} gives a day the source does not"
+        );
+    }
+
     // A sample page reads as the source does.
     let page = fs::read_to_string(dist.join("matters/cooperative-013/index.html")).unwrap();
     assert!(page.contains("对农业资金分配、使用过程的监督管理"));
