@@ -66,6 +66,9 @@ fn the_repository_content_checks_and_builds() {
         );
     }
 
+    let revoked5 = fs::read_to_string(dist.join("matters/revoked-005/index.html")).unwrap();
+    assert!(revoked5.contains("疏附县残联"));
+
     // A sample page reads as the source does.
     let page = fs::read_to_string(dist.join("matters/cooperative-013/index.html")).unwrap();
     assert!(page.contains("对农业资金分配、使用过程的监督管理"));
