@@ -8,6 +8,7 @@ pub mod repair;
 pub mod report;
 pub mod reviewed;
 pub mod source;
+pub mod unreadable;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -11,6 +11,7 @@ use regex::Regex;
 use super::clean::{blocks, blocks_to_markdown, squash_spaces, strip_html, Block};
 use super::reviewed::{Reviewed, RowJudgement};
 use super::source::{RawRow, Source};
+use super::unreadable::{Lexicon, PLACEHOLDER};
 use crate::content::{Category, Department, ListKind, MatterId};
 use crate::content::{
     FrontMatter, SECTION_DEPARTMENT_DUTIES, SECTION_TOWNSHIP_DUTIES, SECTION_WORK_METHOD,
@@ -86,6 +87,8 @@ struct Repairer<'a> {
     known_departments: Vec<String>,
     /// How often each cleaned category cell occurs in the tables.
     category_counts: BTreeMap<String, usize>,
+    /// The document's character pairs, for the unreadability rule.
+    lexicon: Lexicon,
 }
 
 impl<'a> Repairer<'a> {
@@ -104,6 +107,7 @@ impl<'a> Repairer<'a> {
                 .collect(),
             known_departments: reviewed.department.iter().map(|d| d.name.clone()).collect(),
             category_counts,
+            lexicon: Lexicon::of_source(source),
         }
     }
 
@@ -280,6 +284,7 @@ impl<'a> Repairer<'a> {
         row: &RawRow,
         judgement: Option<&RowJudgement>,
         notes: &mut Vec<String>,
+        used: &mut BTreeSet<usize>,
     ) -> (Vec<String>, String) {
         let text = format!("{} {}", row.department_duties, row.township_duties);
         let departments = self.departments(
@@ -289,8 +294,22 @@ impl<'a> Repairer<'a> {
             judgement,
             notes,
         );
-        let duties = section_markdown(&row.department_duties, &departments, true);
-        let township = section_markdown(&row.township_duties, &departments, false);
+        let duties = self.section(
+            SECTION_DEPARTMENT_DUTIES,
+            &row.department_duties,
+            &departments,
+            true,
+            judgement,
+            (notes, used),
+        );
+        let township = self.section(
+            SECTION_TOWNSHIP_DUTIES,
+            &row.township_duties,
+            &departments,
+            false,
+            judgement,
+            (notes, used),
+        );
         note_section(
             SECTION_DEPARTMENT_DUTIES,
             &row.department_duties,
@@ -317,6 +336,7 @@ impl<'a> Repairer<'a> {
         row: &RawRow,
         judgement: Option<&RowJudgement>,
         notes: &mut Vec<String>,
+        used: &mut BTreeSet<usize>,
     ) -> (Vec<String>, String) {
         let (cell, method) = if row.revoked_cell.is_empty() {
             (row.departments.clone(), row.work_method.clone())
@@ -333,7 +353,14 @@ impl<'a> Repairer<'a> {
             (String::new(), row.revoked_cell.clone())
         };
         let departments = self.departments(ListKind::Revoked, &cell, &method, judgement, notes);
-        let work = section_markdown(&method, &departments, false);
+        let work = self.section(
+            SECTION_WORK_METHOD,
+            &method,
+            &departments,
+            false,
+            judgement,
+            (notes, used),
+        );
         note_section(SECTION_WORK_METHOD, &method, &work, notes);
         (
             departments,
@@ -341,21 +368,106 @@ impl<'a> Repairer<'a> {
         )
     }
 
-    fn matter(&self, i: usize, list: ListKind, judgement: Option<&RowJudgement>) -> ImportedMatter {
+    /// A duties cell as Markdown, with what cannot be read replaced.
+    fn section(
+        &self,
+        name: &str,
+        cell: &str,
+        departments: &[String],
+        split_by_department: bool,
+        judgement: Option<&RowJudgement>,
+        (notes, used): (&mut Vec<String>, &mut BTreeSet<usize>),
+    ) -> SectionText {
+        let mut bs = blocks(cell, departments);
+        let first_item = match bs.first() {
+            Some(Block::Item(n, _)) => Some(*n),
+            _ => None,
+        };
+        let recorded = judgement.map_or(&[][..], |j| j.unreadable.as_slice());
+        self.mask(name, &mut bs, recorded, notes, used);
+        SectionText {
+            markdown: blocks_markdown(&bs, departments, split_by_department),
+            first_item,
+        }
+    }
+
+    /// Replaces each passage that cannot be read with [`PLACEHOLDER`]: a
+    /// whole passage the rule finds unreadable, and the parts a person
+    /// recorded for the row. The notes quote what was extracted.
+    fn mask(
+        &self,
+        section: &str,
+        bs: &mut [Block],
+        recorded: &[String],
+        notes: &mut Vec<String>,
+        used: &mut BTreeSet<usize>,
+    ) {
+        for b in bs.iter_mut() {
+            let (label, text) = match b {
+                Block::Item(n, t) => (format!("第 {n} 条"), t),
+                Block::Text(t) | Block::Heading(t) => ("一段".to_string(), t),
+                Block::Department(_) => continue,
+            };
+            let m = self.lexicon.measure(text);
+            if m.is_unreadable() {
+                notes.push(format!(
+                    "{section}：{label}原文提取为{}，{} 个字中 {} 个与全文他处连不成词，按规则判为无法辨认，以“{PLACEHOLDER}”代替，待与原件核对。",
+                    quote(text),
+                    m.counted,
+                    m.unaccounted
+                ));
+                *text = PLACEHOLDER.to_string();
+                continue;
+            }
+            for (k, passage) in recorded.iter().enumerate() {
+                let passage = squash_spaces(passage);
+                if !passage.is_empty() && text.contains(&passage) {
+                    used.insert(k);
+                    notes.push(format!(
+                        "{section}：{label}中原文提取为{}的文字经审核无法辨认，以“{PLACEHOLDER}”代替，待与原件核对。",
+                        quote(&passage)
+                    ));
+                    *text = text.replace(&passage, PLACEHOLDER);
+                }
+            }
+        }
+    }
+
+    fn matter(
+        &self,
+        i: usize,
+        list: ListKind,
+        judgement: Option<&RowJudgement>,
+        problems: &mut Vec<String>,
+    ) -> ImportedMatter {
         let row = &self.source.rows[i];
         let mut notes: Vec<String> = Vec::new();
+        let mut used: BTreeSet<usize> = BTreeSet::new();
         let title = self.title(row, judgement, &mut notes);
         let category = self.category(i, judgement, &mut notes);
         let (departments, body) = match list {
             ListKind::Basic => (Vec::new(), String::new()),
-            ListKind::Cooperative => self.cooperative(row, judgement, &mut notes),
-            ListKind::Revoked => self.revoked(row, judgement, &mut notes),
+            ListKind::Cooperative => self.cooperative(row, judgement, &mut notes, &mut used),
+            ListKind::Revoked => self.revoked(row, judgement, &mut notes, &mut used),
         };
+        let id = MatterId { list, seq: row.seq };
+        for (k, passage) in judgement
+            .map_or(&[][..], |j| j.unreadable.as_slice())
+            .iter()
+            .enumerate()
+        {
+            if !used.contains(&k) {
+                problems.push(format!(
+                    "{id}: 审核数据判为无法辨认的文字{}在本行职责中找不到（须是一条或一段之内的原文）",
+                    quote(passage)
+                ));
+            }
+        }
         if let Some(j) = judgement {
             notes.push(j.note.trim().to_string());
         }
         ImportedMatter {
-            id: MatterId { list, seq: row.seq },
+            id,
             front: FrontMatter {
                 list,
                 seq: i64::from(row.seq),
@@ -377,7 +489,7 @@ pub fn repair(source: &Source, reviewed: &Reviewed) -> Imported {
     for (i, row) in source.rows.iter().enumerate() {
         let Some(list) = row.list else { continue };
         let id = MatterId { list, seq: row.seq };
-        let m = repairer.matter(i, list, reviewed.judgement(&id.to_string()));
+        let m = repairer.matter(i, list, reviewed.judgement(&id.to_string()), &mut problems);
         for d in &m.front.departments {
             if !repairer.is_department(d) {
                 problems.push(format!("{id}: 部门“{d}”未在审核数据中登记"));
@@ -445,12 +557,21 @@ struct SectionText {
 
 /// A duties cell as Markdown. Under 上级部门职责 with several departments,
 /// each department's part becomes a `###` subsection.
+#[cfg(test)]
 fn section_markdown(cell: &str, departments: &[String], split_by_department: bool) -> SectionText {
     let bs = blocks(cell, departments);
     let first_item = match bs.first() {
         Some(Block::Item(n, _)) => Some(*n),
         _ => None,
     };
+    SectionText {
+        markdown: blocks_markdown(&bs, departments, split_by_department),
+        first_item,
+    }
+}
+
+/// Blocks as Markdown; see [`section_markdown`].
+fn blocks_markdown(bs: &[Block], departments: &[String], split_by_department: bool) -> String {
     let labels: Vec<&String> = bs
         .iter()
         .filter_map(|b| {
@@ -466,7 +587,7 @@ fn section_markdown(cell: &str, departments: &[String], split_by_department: boo
     // occurs once; text before the first heading (whose department was lost
     // in extraction) stays above them.
     let first_label = bs.iter().position(|b| matches!(b, Block::Department(_)));
-    let markdown = match first_label {
+    match first_label {
         Some(first)
             if split_by_department && departments.len() > 1 && distinct.len() == labels.len() =>
         {
@@ -488,11 +609,7 @@ fn section_markdown(cell: &str, departments: &[String], split_by_department: boo
             }
             parts.join("\n\n")
         }
-        _ => blocks_to_markdown(&bs),
-    };
-    SectionText {
-        markdown,
-        first_item,
+        _ => blocks_to_markdown(bs),
     }
 }
 
@@ -655,6 +772,73 @@ mod tests {
         assert!(review.contains("“织部”"), "{review}");
         assert!(review.contains("报疏附县委组织部"), "{review}");
         assert!(m.body.contains("3. 审查人选;\n4. 审核结果。"));
+    }
+
+    /// The real source and reviewed file of this repository.
+    fn real() -> (Source, Reviewed) {
+        let source = super::super::source::parse_extracted(
+            std::path::Path::new("wukusake-2025-07.txt"),
+            include_str!("../../import/wukusake-2025-07.txt"),
+        )
+        .unwrap();
+        let reviewed: Reviewed =
+            toml::from_str(include_str!("../../import/wukusake-2025-07.toml")).unwrap();
+        (source, reviewed)
+    }
+
+    fn imported<'a>(out: &'a Imported, id: &str) -> &'a ImportedMatter {
+        out.matters.iter().find(|m| m.id.to_string() == id).unwrap()
+    }
+
+    #[test]
+    fn unreadable_passages_are_replaced_and_quoted_in_the_note() {
+        let (source, mut reviewed) = real();
+        let out = repair(&source, &reviewed);
+        assert!(out.problems.is_empty(), "{:?}", out.problems);
+        // By the rule: cooperative-010's department duties are garbage.
+        let m = imported(&out, "cooperative-010");
+        assert!(
+            m.body
+                .contains(&format!("## 上级部门职责\n\n{PLACEHOLDER}\n")),
+            "{}",
+            m.body
+        );
+        assert!(!m.body.contains("仔造后"));
+        let note = m.front.review.as_deref().unwrap();
+        assert!(
+            note.contains("“L癌[好F人力公治和社八仔造后·”") && note.contains("按规则"),
+            "{note}"
+        );
+        // By a person's judgement: two passages inside item 1 of cooperative-044.
+        let m = imported(&out, "cooperative-044");
+        assert_eq!(m.body.matches(PLACEHOLDER).count(), 2, "{}", m.body);
+        assert!(m
+            .body
+            .contains(&format!("择优初步确定粮食应急{PLACEHOLDER}层层签订")));
+        assert!(!m.body.contains("替强从困难"));
+        assert!(m
+            .front
+            .review
+            .as_deref()
+            .unwrap()
+            .contains("经审核无法辨认"));
+        // cooperative-085's lead item, cooperative-050's two items.
+        assert!(!imported(&out, "cooperative-085").body.contains("尼报告"));
+        assert_eq!(
+            imported(&out, "cooperative-050")
+                .body
+                .matches(PLACEHOLDER)
+                .count(),
+            2
+        );
+
+        // A recorded passage the row does not have is a problem, not a silent no-op.
+        if let Some(j) = reviewed.row.iter_mut().find(|r| r.id == "cooperative-044") {
+            j.unreadable.push("不在本行的文字".into());
+        }
+        let out = repair(&source, &reviewed);
+        assert_eq!(out.problems.len(), 1, "{:?}", out.problems);
+        assert!(out.problems[0].contains("cooperative-044"));
     }
 
     #[test]

@@ -37,6 +37,11 @@ pub struct RowJudgement {
     pub title_readable: Option<String>,
     pub category: Option<String>,
     pub departments: Option<Vec<String>>,
+    /// Passages of the row's duties (each inside one item or paragraph, as
+    /// extracted) that a person judged unreadable beyond what the rule in
+    /// [`super::unreadable`] finds: published as its placeholder.
+    #[serde(default)]
+    pub unreadable: Vec<String>,
     /// The reason, in Chinese, for the editor holding the PDF.
     pub note: String,
 }
