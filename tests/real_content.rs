@@ -217,7 +217,16 @@ fn the_imported_site_has_the_same_words_as_the_source() {
     let receiver =
         regex::Regex::new(r"(?s)承接(?:部门|方式)\s*:\s*.*?工作方式\s*:\s*(.*)$").unwrap();
     let mut list = "";
-    let (mut titles, mut sections, mut placeholders) = (0, 0, 0);
+    let (mut titles, mut sections, mut placeholders, mut subsections) = (0, 0, 0, 0);
+    let registered: Vec<String> = toml::from_str::<toml::Value>(
+        &fs::read_to_string(site.join("content/departments.toml")).unwrap(),
+    )
+    .unwrap()["department"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["name"].as_str().unwrap().to_string())
+        .collect();
     for line in source.lines() {
         if line.starts_with('#') {
             list = if line.contains("基本履职事项清单") {
@@ -247,17 +256,30 @@ fn the_imported_site_has_the_same_words_as_the_source() {
         }
         let section = |name: &str| m["sections"][name].as_str().unwrap_or("").to_string();
         let note = review_of(&site, &id);
-        let mut same = |published: String, source: &str, what: &str| {
-            placeholders += same_words(&published, source, &note, &format!("{id} {what}"));
+        let same = |published: String, source: &str, what: &str| {
+            same_words(&published, source, &note, &format!("{id} {what}"))
         };
         match list {
             "cooperative" => {
-                same(
-                    section("上级部门职责"),
-                    cells.get(4).unwrap_or(&""),
-                    "上级部门职责",
-                );
-                same(
+                let (lead, subs) = duties_by_department(&site, &id);
+                if subs.is_empty() {
+                    placeholders += same(
+                        section("上级部门职责"),
+                        cells.get(4).unwrap_or(&""),
+                        "上级部门职责",
+                    );
+                } else {
+                    placeholders += same_words_by_department(
+                        &lead,
+                        &subs,
+                        cells.get(4).unwrap_or(&""),
+                        &note,
+                        &registered,
+                        &format!("{id} 上级部门职责"),
+                    );
+                    subsections += subs.len();
+                }
+                placeholders += same(
                     section("乡镇(街道)配合职责"),
                     cells.get(5).unwrap_or(&""),
                     "配合职责",
@@ -268,7 +290,7 @@ fn the_imported_site_has_the_same_words_as_the_source() {
                 let method = receiver
                     .captures(cells[3])
                     .map_or("", |c| c.get(1).unwrap().as_str());
-                same(section("工作方式"), method, "工作方式");
+                placeholders += same(section("工作方式"), method, "工作方式");
                 sections += 1;
             }
             _ => {}
@@ -278,6 +300,133 @@ fn the_imported_site_has_the_same_words_as_the_source() {
     assert_eq!(sections, 103 * 2 + 47);
     // cooperative-002 (3), 010, 044 (2), 050 (2), 085.
     assert_eq!(placeholders, 9, "passages published as unreadable");
+    assert!(
+        subsections >= 68,
+        "{subsections} department subsections checked"
+    );
+}
+
+/// The 上级部门职责 of an imported matter in plain text: the part before
+/// the first department subsection, and each `### department` with its text.
+fn duties_by_department(site: &std::path::Path, id: &str) -> (String, Vec<(String, String)>) {
+    let (list, seq) = id.split_once('-').unwrap();
+    let text =
+        fs::read_to_string(site.join("content").join(list).join(format!("{seq}.md"))).unwrap();
+    let body = text.splitn(3, "+++").nth(2).unwrap();
+    let section = body
+        .split("\n## ")
+        .find_map(|s| {
+            s.strip_prefix("## 上级部门职责\n")
+                .or_else(|| s.strip_prefix("上级部门职责\n"))
+        })
+        .unwrap_or("");
+    let mut parts = section.split("\n### ");
+    let lead = qingdan::markdown::to_plain(parts.next().unwrap_or(""));
+    let subs = parts
+        .map(|p| {
+            let (name, text) = p.split_once('\n').unwrap_or((p, ""));
+            (name.trim().to_string(), qingdan::markdown::to_plain(text))
+        })
+        .collect();
+    (lead, subs)
+}
+
+/// A department heading inside text: before a colon, a registered name or
+/// something one edit away from one.
+fn heading_inside(text: &str, registered: &[String]) -> Option<String> {
+    for (at, _) in text.match_indices([':', '：']) {
+        let before: Vec<char> = text[..at].trim_end().chars().collect();
+        for name in registered {
+            let len = name.chars().count();
+            for k in len - 1..=len + 1 {
+                if k > before.len() {
+                    continue;
+                }
+                let candidate: String = before[before.len() - k..].iter().collect();
+                if strsim::levenshtein(&candidate, name) <= 1 {
+                    return Some(candidate);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// A pattern for published text: its letters, with each placeholder a gap.
+fn text_pattern(published: &str) -> String {
+    letters(published)
+        .split(PLACEHOLDER)
+        .map(regex::escape)
+        .collect::<Vec<_>>()
+        .join("(.+?)")
+}
+
+/// Every duty sits under the department the source puts it under: the
+/// source cell reads, letter for letter, as the text before the first
+/// subsection, then each subsection's department heading (as registered,
+/// or the damaged form the note records, one edit away) followed by
+/// exactly that subsection's text. No department heading is left inside a
+/// subsection's text.
+fn same_words_by_department(
+    lead: &str,
+    subs: &[(String, String)],
+    source: &str,
+    note: &str,
+    registered: &[String],
+    what: &str,
+) -> usize {
+    let damaged = regex::Regex::new(r"部门标题原文提取为“([^”]+):”，与已登记的“([^”]+)”").unwrap();
+    let repeated = regex::Regex::new(r"原文再次出现“([^”]+):”").unwrap();
+    let repeats: Vec<&str> = repeated
+        .captures_iter(note)
+        .map(|c| c.get(1).unwrap().as_str())
+        .collect();
+    let mut pattern = format!("^{}", text_pattern(lead));
+    for (name, text) in subs {
+        assert!(
+            registered.contains(name),
+            "{what}: {name} is not registered"
+        );
+        let mut forms = vec![regex::escape(name)];
+        for c in damaged
+            .captures_iter(note)
+            .filter(|c| &c[2] == name.as_str())
+        {
+            assert_eq!(
+                strsim::levenshtein(&c[1], name),
+                1,
+                "{what}: {} for {name}",
+                &c[1]
+            );
+            forms.push(regex::escape(&c[1]));
+        }
+        pattern.push_str(&format!("(?:{})", forms.join("|")));
+        pattern.push_str(&text_pattern(text));
+        if repeats.contains(&name.as_str()) {
+            pattern.push_str(&format!("(?:{})?", regex::escape(name)));
+        }
+        if let Some(other) = heading_inside(text, registered) {
+            panic!("{what}: the heading {other} is left inside the duties of {name}");
+        }
+    }
+    if let Some(other) = heading_inside(lead, registered) {
+        panic!("{what}: the heading {other} is left inside the text before the subsections");
+    }
+    pattern.push('$');
+    let re = regex::Regex::new(&pattern).unwrap();
+    let source = letters(source);
+    let Some(c) = re.captures(&source) else {
+        panic!("{what}: the duties are not under the source's departments:\n{subs:?}\nthe source says\n{source}");
+    };
+    let note = letters(note);
+    for hidden in c.iter().skip(1).flatten() {
+        assert!(
+            note.contains(hidden.as_str()),
+            "{what}: the note does not quote {}",
+            hidden.as_str()
+        );
+    }
+    c.len() - 1
 }
 
 const PLACEHOLDER: &str = "（此处原文待核实）";

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use pinyin::ToPinyin;
 use regex::Regex;
 
-use super::clean::{blocks, blocks_to_markdown, squash_spaces, strip_html, Block};
+use super::clean::{blocks, blocks_to_markdown, headings, squash_spaces, strip_html, Block};
 use super::reviewed::{Reviewed, RowJudgement};
 use super::source::{RawRow, Source};
 use super::unreadable::{Lexicon, PLACEHOLDER};
@@ -383,6 +383,19 @@ impl<'a> Repairer<'a> {
             Some(Block::Item(n, _)) => Some(*n),
             _ => None,
         };
+        for h in headings(&strip_html(cell), departments) {
+            if let Some(damaged) = h.damaged {
+                notes.push(format!(
+                    "{name}：部门标题原文提取为“{damaged}:”，与已登记的“{}”只差一字，按该部门分段。",
+                    h.name
+                ));
+            }
+        }
+        for repeated in drop_empty_repeats(&mut bs) {
+            notes.push(format!(
+                "{name}：原文再次出现“{repeated}:”，其后没有文字（可能在提取时丢失），略去，待与原件核对。"
+            ));
+        }
         let recorded = judgement.map_or(&[][..], |j| j.unreadable.as_slice());
         self.mask(name, &mut bs, recorded, notes, used);
         SectionText {
@@ -557,6 +570,29 @@ struct SectionText {
 
 /// A duties cell as Markdown. Under 上级部门职责 with several departments,
 /// each department's part becomes a `###` subsection.
+/// Drops a department heading that repeats an earlier one of the same
+/// cell with no text after it (056: `疏附县公安局:` once more at the end), so
+/// that each department keeps one subsection. Returns the names dropped.
+fn drop_empty_repeats(bs: &mut Vec<Block>) -> Vec<String> {
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut dropped = Vec::new();
+    let mut k = 0;
+    while k < bs.len() {
+        if let Block::Department(name) = &bs[k] {
+            let empty = bs
+                .get(k + 1)
+                .is_none_or(|b| matches!(b, Block::Department(_)));
+            if !seen.insert(name.clone()) && empty {
+                dropped.push(name.clone());
+                bs.remove(k);
+                continue;
+            }
+        }
+        k += 1;
+    }
+    dropped
+}
+
 #[cfg(test)]
 fn section_markdown(cell: &str, departments: &[String], split_by_department: bool) -> SectionText {
     let bs = blocks(cell, departments);

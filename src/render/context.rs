@@ -296,6 +296,16 @@ pub fn pages(site: &Site, assets: &Assets) -> Vec<Page> {
                 let duties = m.section(SECTION_DEPARTMENT_DUTIES);
                 let own =
                     duties.and_then(|s| s.subsections.iter().find(|sub| sub.heading == dept.name));
+                // A department without its own subsection is given only the
+                // text before the subsections (whose department the source
+                // lost), never another department's duties.
+                let unassigned = duties.map(|s| {
+                    if s.subsections.is_empty() {
+                        s.html.as_str()
+                    } else {
+                        s.lead_html.as_str()
+                    }
+                });
                 let entry = CrossRef {
                     row: row(m),
                     others: m
@@ -303,7 +313,10 @@ pub fn pages(site: &Site, assets: &Assets) -> Vec<Page> {
                         .iter()
                         .filter(|d| d.name != dept.name)
                         .collect(),
-                    department_html: own.or(duties).map(|s| s.html.as_str()),
+                    department_html: own
+                        .map(|s| s.html.as_str())
+                        .or(unassigned)
+                        .filter(|h| !h.trim().is_empty()),
                     shared: own.is_none() && m.departments.len() > 1,
                     township_html: m.section(SECTION_TOWNSHIP_DUTIES).map(|s| s.html.as_str()),
                     work_html: m.section(SECTION_WORK_METHOD).map(|s| s.html.as_str()),
