@@ -247,6 +247,14 @@ impl<'a> Repairer<'a> {
         if !parts.is_empty() && parts.iter().all(|p| self.is_department(p)) {
             return parts;
         }
+        if let Some((lines, names)) = decode_columns(cell, &self.known_departments) {
+            notes.push(format!(
+                "{column}：原文单元格为{}，是按列提取的部门名称（每列 {lines} 字）；逐行读回，每个字都属于已登记的名称，依次为“{}”。",
+                quote(cell),
+                names.join("、")
+            ));
+            return names;
+        }
         let mut headed: Vec<String> = Vec::new();
         for b in blocks(text, &self.known_departments) {
             if let Block::Department(d) = b {
@@ -570,6 +578,51 @@ struct SectionText {
 
 /// A duties cell as Markdown. Under 上级部门职责 with several departments,
 /// each department's part becomes a `###` subsection.
+/// A department cell read down its columns. The document lays several
+/// names out in a narrow cell, one line under another, and the extraction
+/// read the cell column by column: the first character of every line, then
+/// the second, and so on. Reading it back line by line (for each possible
+/// number of lines) is proven right only when the result is registered
+/// names one after another (with or without 、), every character used
+/// exactly once: cooperative-086's cell gives twelve departments.
+fn decode_columns(cell: &str, registered: &[String]) -> Option<(usize, Vec<String>)> {
+    let chars: Vec<char> = cell.chars().filter(|c| !c.is_whitespace()).collect();
+    for lines in 2..chars.len() {
+        let width = chars.len().div_ceil(lines);
+        let mut text = String::with_capacity(cell.len());
+        for line in 0..lines {
+            for column in 0..width {
+                if let Some(c) = chars.get(column * lines + line) {
+                    text.push(*c);
+                }
+            }
+        }
+        if let Some(names) = segment_names(&text, registered) {
+            let distinct: BTreeSet<&String> = names.iter().collect();
+            if names.len() >= 2 && distinct.len() == names.len() {
+                return Some((lines, names));
+            }
+        }
+    }
+    None
+}
+
+/// `text` as registered names one after another (、 between them allowed).
+fn segment_names(text: &str, registered: &[String]) -> Option<Vec<String>> {
+    let rest = text.trim_start_matches('、');
+    if rest.is_empty() {
+        return Some(Vec::new());
+    }
+    registered
+        .iter()
+        .filter(|n| rest.starts_with(n.as_str()))
+        .find_map(|n| {
+            let mut names = segment_names(&rest[n.len()..], registered)?;
+            names.insert(0, n.clone());
+            Some(names)
+        })
+}
+
 /// Drops a department heading that repeats an earlier one of the same
 /// cell with no text after it (056: `疏附县公安局:` once more at the end), so
 /// that each department keeps one subsection. Returns the names dropped.
@@ -875,6 +928,47 @@ mod tests {
         let out = repair(&source, &reviewed);
         assert_eq!(out.problems.len(), 1, "{:?}", out.problems);
         assert!(out.problems[0].contains("cooperative-044"));
+    }
+
+    #[test]
+    fn a_department_cell_read_down_its_columns_is_read_back_when_every_character_fits() {
+        let (source, reviewed) = real();
+        let registered: Vec<String> = reviewed.department.iter().map(|d| d.name.clone()).collect();
+        let cell = &source
+            .rows
+            .iter()
+            .find(|r| r.list == Some(ListKind::Cooperative) && r.seq == 86)
+            .unwrap()
+            .departments;
+        let (lines, names) = decode_columns(cell, &registered).unwrap();
+        assert_eq!(lines, 24);
+        assert_eq!(
+            names,
+            [
+                "疏附县应急管理局",
+                "疏附县自然资源局",
+                "疏附县水利局",
+                "疏附县卫生健康委员会",
+                "疏附县交通运输局",
+                "疏附县商务和工业信息化局",
+                "国网新疆电力有限公司疏附县供电公司",
+                "疏附县民政局",
+                "疏附县住房和城乡建设局",
+                "疏附县发展和改革委员会",
+                "疏附县公安局",
+                "疏附县财政局",
+            ]
+        );
+        // One character that fits no name, and there is no proof.
+        assert!(decode_columns(&cell.replacen('疏', "旅", 1), &registered).is_none());
+        // cooperative-025's cell does not come out whole: it stays judged.
+        let cell25 = &source
+            .rows
+            .iter()
+            .find(|r| r.list == Some(ListKind::Cooperative) && r.seq == 25)
+            .unwrap()
+            .departments;
+        assert!(decode_columns(cell25, &registered).is_none());
     }
 
     #[test]

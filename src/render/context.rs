@@ -105,6 +105,10 @@ struct CrossRef<'a> {
     department_html: Option<&'a str>,
     /// True when `department_html` is shared by several departments.
     shared: bool,
+    /// True when the duties are split by department but this one has no
+    /// subsection: `department_html` is then the text whose department is
+    /// not known (lost in extraction), not this department's own.
+    unattributed: bool,
     township_html: Option<&'a str>,
     work_html: Option<&'a str>,
 }
@@ -318,6 +322,8 @@ pub fn pages(site: &Site, assets: &Assets) -> Vec<Page> {
                         .or(unassigned)
                         .filter(|h| !h.trim().is_empty()),
                     shared: own.is_none() && m.departments.len() > 1,
+                    unattributed: own.is_none()
+                        && duties.is_some_and(|s| !s.subsections.is_empty()),
                     township_html: m.section(SECTION_TOWNSHIP_DUTIES).map(|s| s.html.as_str()),
                     work_html: m.section(SECTION_WORK_METHOD).map(|s| s.html.as_str()),
                 };
