@@ -89,7 +89,13 @@ struct Repairer<'a> {
     category_counts: BTreeMap<String, usize>,
     /// The document's character pairs, for the unreadability rule.
     lexicon: Lexicon,
+    /// Each row's duties cells without white space, with their section.
+    bare_cells: Vec<Vec<(String, &'static str)>>,
 }
+
+/// A duties cell this long (or longer) that is part of another row's is
+/// taken to be that row's text.
+const MIN_COPIED_CHARS: usize = 10;
 
 impl<'a> Repairer<'a> {
     fn new(source: &'a Source, reviewed: &'a Reviewed) -> Self {
@@ -108,6 +114,19 @@ impl<'a> Repairer<'a> {
             known_departments: reviewed.department.iter().map(|d| d.name.clone()).collect(),
             category_counts,
             lexicon: Lexicon::of_source(source),
+            bare_cells: source
+                .rows
+                .iter()
+                .map(|r| {
+                    let bare = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect();
+                    vec![
+                        (bare(&r.department_duties), SECTION_DEPARTMENT_DUTIES),
+                        (bare(&r.township_duties), SECTION_TOWNSHIP_DUTIES),
+                        (bare(&r.revoked_cell), SECTION_WORK_METHOD),
+                        (bare(&r.work_method), SECTION_WORK_METHOD),
+                    ]
+                })
+                .collect(),
         }
     }
 
@@ -303,6 +322,7 @@ impl<'a> Repairer<'a> {
             notes,
         );
         let duties = self.section(
+            row,
             SECTION_DEPARTMENT_DUTIES,
             &row.department_duties,
             &departments,
@@ -311,6 +331,7 @@ impl<'a> Repairer<'a> {
             (notes, used),
         );
         let township = self.section(
+            row,
             SECTION_TOWNSHIP_DUTIES,
             &row.township_duties,
             &departments,
@@ -362,6 +383,7 @@ impl<'a> Repairer<'a> {
         };
         let departments = self.departments(ListKind::Revoked, &cell, &method, judgement, notes);
         let work = self.section(
+            row,
             SECTION_WORK_METHOD,
             &method,
             &departments,
@@ -376,9 +398,43 @@ impl<'a> Repairer<'a> {
         )
     }
 
+    /// The row, and its section, whose duties hold all of `cell` word for
+    /// word (white space aside) when `cell` stops in the middle of a
+    /// sentence: text the extraction put into the wrong row
+    /// (cooperative-095's township duty is a piece of 094's item 4). Cells
+    /// under [`MIN_COPIED_CHARS`] characters are never judged.
+    fn copied_from(&self, row: &RawRow, cell: &str) -> Option<(MatterId, &'static str)> {
+        let bare: String = cell.chars().filter(|c| !c.is_whitespace()).collect();
+        // A whole duty that two rows share ends as a sentence ends; a piece
+        // cut out of another row's text stops in the middle of one.
+        let mid_sentence = !bare.ends_with(['。', '；', ';', '.', '！', '？']);
+        if bare.chars().count() < MIN_COPIED_CHARS || !mid_sentence {
+            return None;
+        }
+        self.source
+            .rows
+            .iter()
+            .zip(&self.bare_cells)
+            .filter(|(r, _)| !std::ptr::eq(*r, row))
+            .find_map(|(r, cells)| {
+                let (_, section) = cells
+                    .iter()
+                    .find(|(text, _)| text.len() > bare.len() && text.contains(&bare))?;
+                Some((
+                    MatterId {
+                        list: r.list?,
+                        seq: r.seq,
+                    },
+                    *section,
+                ))
+            })
+    }
+
     /// A duties cell as Markdown, with what cannot be read replaced.
+    #[allow(clippy::too_many_arguments)]
     fn section(
         &self,
+        row: &RawRow,
         name: &str,
         cell: &str,
         departments: &[String],
@@ -386,6 +442,18 @@ impl<'a> Repairer<'a> {
         judgement: Option<&RowJudgement>,
         (notes, used): (&mut Vec<String>, &mut BTreeSet<usize>),
     ) -> SectionText {
+        if let Some((other, other_section)) = self.copied_from(row, cell) {
+            notes.push(format!(
+                "{name}：原文为{}，与{}第 {} 项的{other_section}中的一段逐字相同，是提取时错入本行的文字，不在本事项下发布，待与原件核对。",
+                quote(cell),
+                other.list.name(),
+                other.seq
+            ));
+            return SectionText {
+                markdown: String::new(),
+                first_item: None,
+            };
+        }
         let mut bs = blocks(cell, departments);
         let first_item = match bs.first() {
             Some(Block::Item(n, _)) => Some(*n),
@@ -969,6 +1037,28 @@ mod tests {
             .unwrap()
             .departments;
         assert!(decode_columns(cell25, &registered).is_none());
+    }
+
+    #[test]
+    fn text_of_a_neighbouring_row_is_not_published_under_this_one() {
+        let (source, reviewed) = real();
+        let out = repair(&source, &reviewed);
+        let m = imported(&out, "cooperative-095");
+        assert!(
+            m.body.ends_with("## 乡镇(街道)配合职责\n\n\n"),
+            "{}",
+            m.body
+        );
+        assert!(!m.body.contains("对险情征兆明显的地区"));
+        let note = m.front.review.as_deref().unwrap();
+        assert!(
+            note.contains("与配合履职事项第 94 项的乡镇(街道)配合职责中的一段逐字相同"),
+            "{note}"
+        );
+        // The row it came from keeps it.
+        assert!(imported(&out, "cooperative-094")
+            .body
+            .contains("对险情征兆明显的地区"));
     }
 
     #[test]
