@@ -123,6 +123,8 @@ pub struct Site {
     pub config: SiteConfig,
     pub intro_title: Option<String>,
     pub intro_html: String,
+    /// The editor's note under the 说明.
+    pub intro_note: Option<String>,
     pub matters: Vec<MatterView>,
     pub lists: Vec<ListView>,
     pub categories: Vec<CategoryView>,
@@ -301,6 +303,7 @@ pub fn build(config: SiteConfig, content: Content) -> Site {
     Site {
         intro_title: content.intro.title.clone(),
         intro_html: markdown::to_html(&content.intro.markdown),
+        intro_note: content.intro.note.clone(),
         config,
         matters: views,
         lists,

@@ -66,6 +66,23 @@ fn the_repository_content_checks_and_builds() {
         );
     }
 
+    // The 说明 is the document's text; where it disagrees with the tables,
+    // one note under it says so, with the count as published.
+    let published_departments = fs::read_dir(dist.join("departments"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().is_dir())
+        .filter(|e| {
+            let page = fs::read_to_string(e.as_ref().unwrap().path().join("index.html")).unwrap();
+            !page.contains("配合履职事项 <strong>0</strong>")
+        })
+        .count();
+    assert_eq!(published_departments, 35);
+    assert!(
+        home.contains("<strong>编者注：</strong>"),
+        "the note under the 说明"
+    );
+    assert!(home.contains(&format!("表格中可辨认的部门为 {published_departments} 个")));
+    assert!(home.contains("商贸物流") && home.contains("人民武装"));
     let revoked5 = fs::read_to_string(dist.join("matters/revoked-005/index.html")).unwrap();
     assert!(revoked5.contains("疏附县残联"));
 
@@ -109,6 +126,17 @@ fn a_fresh_import_gives_the_counts_and_the_committed_report() {
         fs::read_to_string(root.join("docs/import-report.md")).unwrap(),
         "docs/import-report.md is out of date: re-run the import command in the README"
     );
+    let report = fs::read_to_string(tmp.path().join("report.md")).unwrap();
+    for line in [
+        "| 按列提取的部门单元格逐行读回 | 1 | 1 |",
+        "| 按规则判为无法辨认的段落（页面写“此处原文待核实”） | 1 | 1 |",
+        "| 错入本行的他行文字，不予发布 | 1 | 1 |",
+        "没有部门的配合或收回事项：6 项",
+        "说明列出的类别“人民武装”在表格中没有事项",
+        "表格中（已辨认的）部门有 35 个",
+    ] {
+        assert!(report.contains(line), "the report lacks {line}");
+    }
     let out = qingdan(&["check"], &site);
     let t = text(&out);
     assert!(out.status.success(), "{t}");

@@ -37,6 +37,8 @@ pub struct Content {
 pub struct Intro {
     pub title: Option<String>,
     pub markdown: String,
+    /// An editor's short note under the 说明, where it disagrees with the tables.
+    pub note: Option<String>,
 }
 
 pub const INTRO_FILE: &str = "_index.md";
@@ -131,12 +133,14 @@ fn load_intro(path: &Path, rel: &dyn Fn(&Path) -> PathBuf, diags: &mut Diagnosti
     #[serde(deny_unknown_fields)]
     struct IntroFront {
         title: Option<String>,
+        note: Option<String>,
     }
     match split_front_matter(&text) {
         Some(split) => match toml::from_str::<IntroFront>(split.toml) {
             Ok(f) => Intro {
                 title: f.title,
                 markdown: split.body.to_string(),
+                note: f.note.filter(|n| !n.trim().is_empty()),
             },
             Err(e) => {
                 let pos = front_matter::error_position(&text, &split, &e);
@@ -146,13 +150,14 @@ fn load_intro(path: &Path, rel: &dyn Fn(&Path) -> PathBuf, diags: &mut Diagnosti
                         pos,
                         format!("首页说明的头部格式错误：{}", e.message()),
                     )
-                    .help("_index.md 的头部只能有 title");
+                    .help("_index.md 的头部只能有 title 和 note");
                 Intro::default()
             }
         },
         None => Intro {
             title: None,
             markdown: text,
+            note: None,
         },
     }
 }

@@ -24,6 +24,95 @@ pub struct ImportedMatter {
     pub id: MatterId,
     pub front: FrontMatter,
     pub body: String,
+    /// What was repaired or judged in this row, once per note.
+    pub repairs: Vec<Repair>,
+}
+
+/// The kinds of repair and judgement, for the report's counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Repair {
+    TitleCorrected,
+    TitleUnreadable,
+    EmptyCell,
+    LostStart,
+    CategoryFromNeighbours,
+    CategoryJudged,
+    CategoryUnknown,
+    DepartmentsDecoded,
+    DepartmentsFromHeadings,
+    DepartmentsJudged,
+    DepartmentsUnknown,
+    ReceiverLabel,
+    RevokedUnsplit,
+    DamagedHeading,
+    RepeatedHeading,
+    UnreadableByRule,
+    UnreadableJudged,
+    OtherRowText,
+    ReviewerNote,
+}
+
+impl Repair {
+    pub const ALL: [Repair; 19] = [
+        Repair::TitleCorrected,
+        Repair::TitleUnreadable,
+        Repair::EmptyCell,
+        Repair::LostStart,
+        Repair::CategoryFromNeighbours,
+        Repair::CategoryJudged,
+        Repair::CategoryUnknown,
+        Repair::DepartmentsDecoded,
+        Repair::DepartmentsFromHeadings,
+        Repair::DepartmentsJudged,
+        Repair::DepartmentsUnknown,
+        Repair::ReceiverLabel,
+        Repair::RevokedUnsplit,
+        Repair::DamagedHeading,
+        Repair::RepeatedHeading,
+        Repair::UnreadableByRule,
+        Repair::UnreadableJudged,
+        Repair::OtherRowText,
+        Repair::ReviewerNote,
+    ];
+
+    /// What the report calls it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Repair::TitleCorrected => "事项名称按审核判断更正",
+            Repair::TitleUnreadable => "事项名称无法可靠复原（页面写“事项名称待核实”）",
+            Repair::EmptyCell => "单元格为空",
+            Repair::LostStart => "职责开头在提取时丢失",
+            Repair::CategoryFromNeighbours => "事项类别按前后相同的事项补全",
+            Repair::CategoryJudged => "事项类别按审核判断确定",
+            Repair::CategoryUnknown => "事项类别无法确定（未分类）",
+            Repair::DepartmentsDecoded => "按列提取的部门单元格逐行读回",
+            Repair::DepartmentsFromHeadings => "部门依职责原文中的部门标题确定",
+            Repair::DepartmentsJudged => "部门按审核判断确定",
+            Repair::DepartmentsUnknown => "部门无法辨认",
+            Repair::ReceiverLabel => "“承接方式:”按承接部门处理",
+            Repair::RevokedUnsplit => "承接部门与工作方式未能分开",
+            Repair::DamagedHeading => "受损的部门标题按登记名称分段",
+            Repair::RepeatedHeading => "重复且其后无文字的部门标题略去",
+            Repair::UnreadableByRule => "按规则判为无法辨认的段落（页面写“此处原文待核实”）",
+            Repair::UnreadableJudged => "经审核判为无法辨认的段落（页面写“此处原文待核实”）",
+            Repair::OtherRowText => "错入本行的他行文字，不予发布",
+            Repair::ReviewerNote => "审核数据中的理由说明",
+        }
+    }
+}
+
+/// A row's review note, line by line, with the kind of each line.
+#[derive(Debug, Default)]
+struct Notes {
+    lines: Vec<String>,
+    repairs: Vec<Repair>,
+}
+
+impl Notes {
+    fn push(&mut self, kind: Repair, line: String) {
+        self.lines.push(line);
+        self.repairs.push(kind);
+    }
 }
 
 #[derive(Debug)]
@@ -147,29 +236,27 @@ impl<'a> Repairer<'a> {
         self.registered_departments.is_empty() || self.registered_departments.contains(d)
     }
 
-    fn title(
-        &self,
-        row: &RawRow,
-        judgement: Option<&RowJudgement>,
-        notes: &mut Vec<String>,
-    ) -> String {
+    fn title(&self, row: &RawRow, judgement: Option<&RowJudgement>, notes: &mut Notes) -> String {
         let unverified = || TITLE_UNVERIFIED.trim_matches(['（', '）']).to_string();
         match judgement {
             Some(RowJudgement { title: Some(t), .. }) => {
-                notes.push(format!(
-                    "事项名称：原文提取为{}，已更正为“{t}”。",
-                    quote(&row.title)
-                ));
+                notes.push(
+                    Repair::TitleCorrected,
+                    format!("事项名称：原文提取为{}，已更正为“{t}”。", quote(&row.title)),
+                );
                 t.clone()
             }
             Some(RowJudgement {
                 title_readable: Some(part),
                 ..
             }) => {
-                notes.push(format!(
-                    "事项名称：原文提取为{}，文字缺失或错乱，无法可靠复原，待与原件核对。",
-                    quote(&row.title)
-                ));
+                notes.push(
+                    Repair::TitleUnreadable,
+                    format!(
+                        "事项名称：原文提取为{}，文字缺失或错乱，无法可靠复原，待与原件核对。",
+                        quote(&row.title)
+                    ),
+                );
                 if part.is_empty() {
                     unverified()
                 } else {
@@ -179,7 +266,10 @@ impl<'a> Repairer<'a> {
             _ => {
                 let t = clean_cell(&row.title);
                 if t.is_empty() {
-                    notes.push("事项名称：原文单元格为空，待与原件核对。".to_string());
+                    notes.push(
+                        Repair::EmptyCell,
+                        "事项名称：原文单元格为空，待与原件核对。".to_string(),
+                    );
                     unverified()
                 } else {
                     t
@@ -207,14 +297,17 @@ impl<'a> Repairer<'a> {
         &self,
         i: usize,
         judgement: Option<&RowJudgement>,
-        notes: &mut Vec<String>,
+        notes: &mut Notes,
     ) -> Option<String> {
         let row = &self.source.rows[i];
         if let Some(c) = judgement.and_then(|j| j.category.clone()) {
-            notes.push(format!(
-                "事项类别：原文单元格为{}，定为“{c}”。",
-                quote(&row.category)
-            ));
+            notes.push(
+                Repair::CategoryJudged,
+                format!(
+                    "事项类别：原文单元格为{}，定为“{c}”。",
+                    quote(&row.category)
+                ),
+            );
             return Some(c);
         }
         let cleaned = clean_cell(&row.category);
@@ -226,17 +319,23 @@ impl<'a> Repairer<'a> {
             self.nearest_category(i, false),
         ) {
             (Some(a), Some(b)) if a == b => {
-                notes.push(format!(
+                notes.push(
+                    Repair::CategoryFromNeighbours,
+                    format!(
                     "事项类别：原文单元格为{}，前后最近的事项均为“{a}”，据此补为“{a}”，请核对。",
                     quote(&row.category)
-                ));
+                ),
+                );
                 Some(a)
             }
             _ => {
-                notes.push(format!(
-                    "事项类别：原文单元格为{}，无法确定，待核实。",
-                    quote(&row.category)
-                ));
+                notes.push(
+                    Repair::CategoryUnknown,
+                    format!(
+                        "事项类别：原文单元格为{}，无法确定，待核实。",
+                        quote(&row.category)
+                    ),
+                );
                 None
             }
         }
@@ -251,15 +350,18 @@ impl<'a> Repairer<'a> {
         cell: &str,
         text: &str,
         judgement: Option<&RowJudgement>,
-        notes: &mut Vec<String>,
+        notes: &mut Notes,
     ) -> Vec<String> {
         let column = list.department_column().unwrap_or("部门");
         if let Some(ds) = judgement.and_then(|j| j.departments.clone()) {
-            notes.push(format!(
-                "{column}：原文单元格为{}，定为“{}”。",
-                quote(cell),
-                ds.join("、")
-            ));
+            notes.push(
+                Repair::DepartmentsJudged,
+                format!(
+                    "{column}：原文单元格为{}，定为“{}”。",
+                    quote(cell),
+                    ds.join("、")
+                ),
+            );
             return ds;
         }
         let parts = split_names(cell);
@@ -267,7 +369,7 @@ impl<'a> Repairer<'a> {
             return parts;
         }
         if let Some((lines, names)) = decode_columns(cell, &self.known_departments) {
-            notes.push(format!(
+            notes.push(Repair::DepartmentsDecoded, format!(
                 "{column}：原文单元格为{}，是按列提取的部门名称（每列 {lines} 字）；逐行读回，每个字都属于已登记的名称，依次为“{}”。",
                 quote(cell),
                 names.join("、")
@@ -291,17 +393,20 @@ impl<'a> Repairer<'a> {
                 .chars()
                 .all(|c| headed.iter().any(|d| d.contains(c)));
         if !headed.is_empty() && from_headings {
-            notes.push(format!(
-                "{column}：原文单元格为{}，字序错乱；依职责原文中的部门标题定为“{}”，请核对。",
-                quote(cell),
-                headed.join("、")
-            ));
+            notes.push(
+                Repair::DepartmentsFromHeadings,
+                format!(
+                    "{column}：原文单元格为{}，字序错乱；依职责原文中的部门标题定为“{}”，请核对。",
+                    quote(cell),
+                    headed.join("、")
+                ),
+            );
             return headed;
         }
-        notes.push(format!(
-            "{column}：原文单元格为{}，无法辨认，待核实。",
-            quote(cell)
-        ));
+        notes.push(
+            Repair::DepartmentsUnknown,
+            format!("{column}：原文单元格为{}，无法辨认，待核实。", quote(cell)),
+        );
         Vec::new()
     }
 
@@ -310,7 +415,7 @@ impl<'a> Repairer<'a> {
         &self,
         row: &RawRow,
         judgement: Option<&RowJudgement>,
-        notes: &mut Vec<String>,
+        notes: &mut Notes,
         used: &mut BTreeSet<usize>,
     ) -> (Vec<String>, String) {
         let text = format!("{} {}", row.department_duties, row.township_duties);
@@ -364,21 +469,27 @@ impl<'a> Repairer<'a> {
         &self,
         row: &RawRow,
         judgement: Option<&RowJudgement>,
-        notes: &mut Vec<String>,
+        notes: &mut Notes,
         used: &mut BTreeSet<usize>,
     ) -> (Vec<String>, String) {
         let (cell, method) = if row.revoked_cell.is_empty() {
             (row.departments.clone(), row.work_method.clone())
         } else if let Some(c) = RECEIVER.captures(&row.revoked_cell) {
             if &c["kind"] == "方式" {
-                notes.push("承接部门：原文写作“承接方式:”，按承接部门处理。".to_string());
+                notes.push(
+                    Repair::ReceiverLabel,
+                    "承接部门：原文写作“承接方式:”，按承接部门处理。".to_string(),
+                );
             }
             (c["dept"].to_string(), c["method"].to_string())
         } else {
-            notes.push(format!(
-                "承接部门及工作方式：原文为{}，未能分开，待核实。",
-                quote(&row.revoked_cell)
-            ));
+            notes.push(
+                Repair::RevokedUnsplit,
+                format!(
+                    "承接部门及工作方式：原文为{}，未能分开，待核实。",
+                    quote(&row.revoked_cell)
+                ),
+            );
             (String::new(), row.revoked_cell.clone())
         };
         let departments = self.departments(ListKind::Revoked, &cell, &method, judgement, notes);
@@ -440,10 +551,10 @@ impl<'a> Repairer<'a> {
         departments: &[String],
         split_by_department: bool,
         judgement: Option<&RowJudgement>,
-        (notes, used): (&mut Vec<String>, &mut BTreeSet<usize>),
+        (notes, used): (&mut Notes, &mut BTreeSet<usize>),
     ) -> SectionText {
         if let Some((other, other_section)) = self.copied_from(row, cell) {
-            notes.push(format!(
+            notes.push(Repair::OtherRowText, format!(
                 "{name}：原文为{}，与{}第 {} 项的{other_section}中的一段逐字相同，是提取时错入本行的文字，不在本事项下发布，待与原件核对。",
                 quote(cell),
                 other.list.name(),
@@ -461,14 +572,14 @@ impl<'a> Repairer<'a> {
         };
         for h in headings(&strip_html(cell), departments) {
             if let Some(damaged) = h.damaged {
-                notes.push(format!(
+                notes.push(Repair::DamagedHeading, format!(
                     "{name}：部门标题原文提取为“{damaged}:”，与已登记的“{}”只差一字，按该部门分段。",
                     h.name
                 ));
             }
         }
         for repeated in drop_empty_repeats(&mut bs) {
-            notes.push(format!(
+            notes.push(Repair::RepeatedHeading, format!(
                 "{name}：原文再次出现“{repeated}:”，其后没有文字（可能在提取时丢失），略去，待与原件核对。"
             ));
         }
@@ -488,7 +599,7 @@ impl<'a> Repairer<'a> {
         section: &str,
         bs: &mut [Block],
         recorded: &[String],
-        notes: &mut Vec<String>,
+        notes: &mut Notes,
         used: &mut BTreeSet<usize>,
     ) {
         for b in bs.iter_mut() {
@@ -499,7 +610,7 @@ impl<'a> Repairer<'a> {
             };
             let m = self.lexicon.measure(text);
             if m.is_unreadable() {
-                notes.push(format!(
+                notes.push(Repair::UnreadableByRule, format!(
                     "{section}：{label}原文提取为{}，{} 个字中 {} 个与全文他处连不成词，按规则判为无法辨认，以“{PLACEHOLDER}”代替，待与原件核对。",
                     quote(text),
                     m.counted,
@@ -512,7 +623,7 @@ impl<'a> Repairer<'a> {
                 let passage = squash_spaces(passage);
                 if !passage.is_empty() && text.contains(&passage) {
                     used.insert(k);
-                    notes.push(format!(
+                    notes.push(Repair::UnreadableJudged, format!(
                         "{section}：{label}中原文提取为{}的文字经审核无法辨认，以“{PLACEHOLDER}”代替，待与原件核对。",
                         quote(&passage)
                     ));
@@ -530,7 +641,7 @@ impl<'a> Repairer<'a> {
         problems: &mut Vec<String>,
     ) -> ImportedMatter {
         let row = &self.source.rows[i];
-        let mut notes: Vec<String> = Vec::new();
+        let mut notes = Notes::default();
         let mut used: BTreeSet<usize> = BTreeSet::new();
         let title = self.title(row, judgement, &mut notes);
         let category = self.category(i, judgement, &mut notes);
@@ -553,7 +664,7 @@ impl<'a> Repairer<'a> {
             }
         }
         if let Some(j) = judgement {
-            notes.push(j.note.trim().to_string());
+            notes.push(Repair::ReviewerNote, j.note.trim().to_string());
         }
         ImportedMatter {
             id,
@@ -563,10 +674,11 @@ impl<'a> Repairer<'a> {
                 category,
                 title,
                 departments,
-                review: (!notes.is_empty()).then(|| notes.join("\n")),
+                review: (!notes.lines.is_empty()).then(|| notes.lines.join("\n")),
                 updated: None,
             },
             body,
+            repairs: notes.repairs,
         }
     }
 }
@@ -770,13 +882,17 @@ fn blocks_markdown(bs: &[Block], departments: &[String], split_by_department: bo
     }
 }
 
-fn note_section(name: &str, raw: &str, text: &SectionText, notes: &mut Vec<String>) {
+fn note_section(name: &str, raw: &str, text: &SectionText, notes: &mut Notes) {
     if raw.trim().is_empty() {
-        notes.push(format!("{name}：原文单元格为空，待与原件核对。"));
+        notes.push(
+            Repair::EmptyCell,
+            format!("{name}：原文单元格为空，待与原件核对。"),
+        );
     } else if let Some(n) = text.first_item.filter(|&n| n > 1) {
-        notes.push(format!(
-            "{name}：原文从第 {n} 条开始，前面的内容在提取时丢失，待与原件核对。"
-        ));
+        notes.push(
+            Repair::LostStart,
+            format!("{name}：原文从第 {n} 条开始，前面的内容在提取时丢失，待与原件核对。"),
+        );
     }
 }
 

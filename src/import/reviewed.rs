@@ -16,6 +16,9 @@ pub struct Reviewed {
     /// Remarks for the import report (differences the code cannot see).
     #[serde(default)]
     pub notes: Vec<String>,
+    /// A short note, approved by an editor, that the home page shows under
+    /// the 说明 where the 说明 disagrees with the tables.
+    pub intro_note: Option<String>,
     #[serde(default)]
     pub category: Vec<Category>,
     #[serde(default)]

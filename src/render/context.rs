@@ -199,6 +199,7 @@ pub fn pages(site: &Site, assets: &Assets) -> Vec<Page> {
     let mut c = Context::new();
     c.insert("intro_title", &site.intro_title);
     c.insert("intro_html", &site.intro_html);
+    c.insert("intro_note", &site.intro_note);
     c.insert("categories", &site.categories);
     c.insert("departments", &site.departments);
     c.insert("total", &site.matters.len());
