@@ -121,8 +121,8 @@ fn ends_a_sentence(c: char) -> bool {
 }
 
 /// The department headings of `text`: a registered name followed by a
-/// colon (anywhere: the name and the colon are proof enough), or a damaged
-/// one: at the start of a sentence, the characters before a colon are
+/// colon (anywhere when the cell has several departments, else at the start
+/// of a sentence), or a damaged one: at the start of a sentence, the characters before a colon are
 /// within one edit (a character lost, added or misread: 疏附住房和城乡建设局,
 /// 旅附县市场监督管理局) of exactly one registered name.
 pub fn headings(text: &str, departments: &[String]) -> Vec<Heading> {
@@ -135,11 +135,18 @@ pub fn headings(text: &str, departments: &[String]) -> Vec<Heading> {
     for &colon in &colons {
         let body_at = colon + text[colon..].chars().next().map_or(0, char::len_utf8);
         let before = text[..colon].trim_end();
-        // Exact: the longest registered name that ends right before the colon.
+        // Exact: the longest registered name that ends right before the
+        // colon, at the start of a sentence; among several departments also
+        // inside one (056: 进行监督疏附县住房和城乡建设局:), where only a
+        // heading can explain a name and a colon.
         let exact = departments
             .iter()
             .filter(|n| before.ends_with(n.as_str()))
-            .max_by_key(|n| n.len());
+            .max_by_key(|n| n.len())
+            .filter(|n| {
+                let start = before[..before.len() - n.len()].chars().next_back();
+                departments.len() > 1 || start.is_none_or(ends_a_sentence)
+            });
         if let Some(name) = exact {
             out.push(Heading {
                 at: before.len() - name.len(),
@@ -478,6 +485,13 @@ mod tests {
         );
         assert_eq!(b[0], Block::Text("进行监督".into()), "{b:?}");
         assert_eq!(b[1], Block::Department("疏附县住房和城乡建设局".into()));
+        // One department: a name inside a sentence stays text (revoked-004).
+        let one = names(&["疏附县人力资源和社会保障局"]);
+        assert!(headings("的责任,由疏附县人力资源和社会保障局:开展统计。", &one).is_empty());
+        assert_eq!(
+            headings("疏附县人力资源和社会保障局: 开展统计。", &one).len(),
+            1
+        );
         // Not a heading: two edits away, or inside a sentence.
         assert!(headings("疏附住房城乡建设局: 甲", &depts).is_empty());
         assert!(headings("报送附住房和城乡建设局: 甲", &depts).is_empty());
