@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::model::Site;
-use crate::output::Output;
+use crate::output::Sink;
 
 /// Section headings in the order a reader of the document expects them.
 const SECTION_ORDER: &[&str] = &[
@@ -60,7 +60,7 @@ struct Record<'a> {
     sections: serde_json::Map<String, serde_json::Value>,
 }
 
-pub fn write_data(site: &Site, out: &mut Output) -> Result<(), String> {
+pub fn write_data(site: &Site, out: &dyn Sink) -> Result<(), String> {
     let records: Vec<Record> = site
         .matters
         .iter()
@@ -82,7 +82,8 @@ pub fn write_data(site: &Site, out: &mut Output) -> Result<(), String> {
         .collect();
     let mut json = serde_json::to_vec_pretty(&records).map_err(|e| e.to_string())?;
     json.push(b'\n');
-    out.add("data/matters.json", json);
+    out.put("data/matters.json", &json)
+        .map_err(|e| e.to_string())?;
 
     // One column per section heading used anywhere, standard ones first.
     let mut headings: Vec<&str> = SECTION_ORDER.to_vec();
@@ -135,7 +136,8 @@ pub fn write_data(site: &Site, out: &mut Output) -> Result<(), String> {
         }
         w.flush().map_err(|e| e.to_string())?;
     }
-    out.add("data/matters.csv", csv_bytes);
+    out.put("data/matters.csv", &csv_bytes)
+        .map_err(|e| e.to_string())?;
     Ok(())
 }
 
@@ -150,8 +152,8 @@ fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Writes `sitemap.xml` for every HTML page in `out`, and `robots.txt`.
-pub fn write_sitemap(site: &Site, out: &mut Output) {
+/// Writes `sitemap.xml` for every HTML page of the site, and `robots.txt`.
+pub fn write_sitemap(site: &Site, out: &dyn Sink) -> Result<(), String> {
     let origin = site.config.url.as_deref().unwrap_or("");
     let base = &site.config.base_path;
     let dates: std::collections::BTreeMap<String, &str> = site
@@ -175,27 +177,51 @@ pub fn write_sitemap(site: &Site, out: &mut Output) {
         )
         .collect();
     let site_date = site.date();
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    let pages: Vec<&String> = out
-        .files()
-        .map(|(p, _)| p)
-        .filter(|p| p.ends_with("index.html"))
+    let mut paths = crate::render::page_paths(site);
+    paths.sort();
+    let urls: Vec<String> = paths
+        .iter()
+        .map(|p| {
+            let lastmod = dates.get(p.as_str()).copied().unwrap_or(&site_date);
+            let path = p.trim_end_matches("index.html");
+            format!(
+                "  <url><loc>{}</loc><lastmod>{lastmod}</lastmod></url>\n",
+                escape_xml(&format!("{origin}{base}{path}"))
+            )
+        })
         .collect();
-    for p in pages {
-        let path = p.trim_end_matches("index.html");
-        let lastmod = dates.get(p.as_str()).copied().unwrap_or(&site_date);
-        xml.push_str(&format!(
-            "  <url><loc>{}</loc><lastmod>{lastmod}</lastmod></url>\n",
-            escape_xml(&format!("{origin}{base}{path}"))
-        ));
+    let put = |rel: &str, text: String| out.put(rel, text.as_bytes()).map_err(|e| e.to_string());
+    let urlset = |urls: &[String]| {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n{}</urlset>\n",
+            urls.concat()
+        )
+    };
+    if urls.len() <= SITEMAP_MAX_URLS {
+        put("sitemap.xml", urlset(&urls))?;
+    } else {
+        // The protocol allows 50,000 URLs a file: beyond, sitemap.xml is an
+        // index of numbered sitemaps.
+        let mut index = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        for (n, chunk) in urls.chunks(SITEMAP_MAX_URLS).enumerate() {
+            let name = format!("sitemap-{}.xml", n + 1);
+            put(&name, urlset(chunk))?;
+            index.push_str(&format!(
+                "  <sitemap><loc>{}</loc><lastmod>{site_date}</lastmod></sitemap>\n",
+                escape_xml(&format!("{origin}{base}{name}"))
+            ));
+        }
+        index.push_str("</sitemapindex>\n");
+        put("sitemap.xml", index)?;
     }
-    xml.push_str("</urlset>\n");
-    out.add("sitemap.xml", xml);
-    out.add(
+    put(
         "robots.txt",
         format!("User-agent: *\nAllow: /\n\nSitemap: {origin}{base}sitemap.xml\n"),
-    );
+    )
 }
+
+/// URLs one sitemap file may list (sitemaps.org).
+const SITEMAP_MAX_URLS: usize = 50_000;
 
 fn escape_xml(s: &str) -> String {
     s.replace('&', "&amp;")

@@ -10,7 +10,7 @@ use pinyin::ToPinyin;
 
 use crate::content::ListKind;
 use crate::model::{MatterView, Site};
-use crate::output::Output;
+use crate::output::Sink;
 
 /// Index fields, in the order documents give their values.
 pub const FIELDS: [&str; 5] = ["title", "category", "departments", "body", "pinyin"];
@@ -159,13 +159,14 @@ pub fn build_index(site: &Site) -> Index {
     index
 }
 
-pub fn write_index(site: &Site, out: &mut Output) -> Result<(), String> {
+pub fn write_index(site: &Site, out: &dyn Sink) -> Result<(), String> {
     let index = build_index(site);
     let mut value = serde_json::to_value(&index).map_err(|e| e.to_string())?;
     slim(&mut value);
     let mut json = serde_json::to_string(&value).map_err(|e| e.to_string())?;
     json.push('\n');
-    out.add("search/index.json", json);
+    out.put("search/index.json", json.as_bytes())
+        .map_err(|e| e.to_string())?;
     Ok(())
 }
 
