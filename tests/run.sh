@@ -5,17 +5,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests run: chromium (browser tests), nginx (the site
-# behind the deploy/nginx.conf it is published with), Java (the Nu Html
-# Checker). Installed only when missing.
+# Debian packages the tests run: chromium (browser tests), nginx and apache2
+# (the site behind deploy/nginx.conf and deploy/apache.conf), Java (the Nu
+# Html Checker). Installed only when missing.
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium fonts-noto-cjk)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
+command -v apache2 >/dev/null 2>&1 || [ -x /usr/sbin/apache2 ] || need+=(apache2)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
-    # nginx starts a server on port 80 when installed on a machine
-    # with a service manager; the tests run their own on free loopback ports
+    # nginx and apache2 start a server on port 80 when installed on a
+    # machine with a service manager; the tests run their own on free loopback ports
     # and need none, so forbid starting services during this install (the
     # usual Docker policy-rc.d) unless a policy is already in place.
     policy=

@@ -8,70 +8,38 @@
 // Chromium finds the same matters through nginx as through the test server.
 
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
-import { createServer } from 'node:net';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
 
 import { normalize } from '../../theme/static/search.js';
-import { buildSite, exactMatches, launch, repo, serve } from './site.mjs';
+import {
+  BASE,
+  LONG_CACHE,
+  PORTAL,
+  SHORT_CACHE,
+  TYPES,
+  assertSecurityHeaders,
+  buildPublished,
+  findBinary,
+  freePort,
+  get,
+  metaPolicy,
+  run,
+  siteFiles,
+  startServer,
+} from './published.mjs';
+import { exactMatches, launch, repo, serve } from './site.mjs';
 
-const BASE = '/zwgk/lzqd/';
-const PORTAL = 'https://www.example.gov.cn';
 const CONFIG = join(repo, 'deploy/nginx.conf');
 
-/** What each kind of file must be sent as. */
-const TYPES = {
-  '.html': /^text\/html; charset=utf-8$/,
-  '.css': /^text\/css; charset=utf-8$/,
-  '.js': /^(text|application)\/javascript; charset=utf-8$/,
-  '.json': /^application\/json; charset=utf-8$/,
-  '.csv': /^text\/csv; charset=utf-8$/,
-  '.xml': /^(text|application)\/xml; charset=utf-8$/,
-  '.txt': /^text\/plain; charset=utf-8$/,
-};
-const LONG_CACHE = 'public, max-age=31536000, immutable';
-const SHORT_CACHE = 'no-cache';
-
 let dist;
+let policy;
 let nginx;
 let testServer;
 let browser;
-
-function nginxBinary() {
-  const candidates = process.env.NGINX
-    ? [process.env.NGINX]
-    : ['/usr/sbin/nginx', ...(process.env.PATH ?? '').split(':').map((d) => join(d, 'nginx'))];
-  const found = candidates.find((p) => p && existsSync(p));
-  if (!found) {
-    throw new Error(
-      `nginx is not installed (looked for ${candidates.join(', ')}), so the published configuration ` +
-        'deploy/nginx.conf cannot be tested: apt-get install nginx (tests/run.sh installs it), or set NGINX to the binary.',
-    );
-  }
-  return found;
-}
-
-async function freePort() {
-  const server = createServer();
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address();
-  await new Promise((ok) => server.close(ok));
-  return port;
-}
-
-/** The real site, built as published: base path and the portal's url set. */
-function buildPublished() {
-  const root = mkdtempSync(join(tmpdir(), 'qingdan-portal-'));
-  cpSync(join(repo, 'content'), join(root, 'content'), { recursive: true });
-  cpSync(join(repo, 'theme'), join(root, 'theme'), { recursive: true });
-  writeFileSync(join(root, 'site.toml'), `url = "${PORTAL}"\n${readFileSync(join(repo, 'site.toml'), 'utf8')}`);
-  return buildSite({ root, basePath: BASE });
-}
 
 /**
  * Starts nginx in the foreground with deploy/nginx.conf, as the portal's
@@ -79,7 +47,7 @@ function buildPublished() {
  * symbolic link to `dist` under a temporary root.
  */
 async function startNginx(dist) {
-  const bin = nginxBinary();
+  const bin = findBinary('NGINX', ['/usr/sbin/nginx'], 'apt-get install nginx (tests/run.sh installs it); deploy/nginx.conf cannot be tested without it');
   const prefix = mkdtempSync(join(tmpdir(), 'qingdan-nginx-'));
   const www = join(prefix, 'www');
   const column = join(www, BASE).replace(/\/$/, '');
@@ -123,104 +91,18 @@ http {
   );
   const args = ['-p', `${prefix}/`, '-c', join(prefix, 'nginx.conf'), '-e', join(prefix, 'logs/error.log')];
 
-  const check = spawnSync(bin, [...args, '-t'], { encoding: 'utf8' });
-  assert.equal(check.status, 0, `nginx -t failed:\n${check.stderr}`);
-  assert.doesNotMatch(check.stderr, /\[(warn|emerg|alert|crit|error)\]/, `nginx -t warns about deploy/nginx.conf:\n${check.stderr}`);
-
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const exited = new Promise((ok) => child.on('exit', (code, signal) => ok({ code, signal })));
-  let gone = false;
-  exited.then(() => (gone = true));
+  const check = run(bin, [...args, '-t'], 'nginx -t');
+  assert.doesNotMatch(check, /\[(warn|emerg|alert|crit|error)\]/, `nginx -t warns about deploy/nginx.conf:\n${check}`);
 
   const origin = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    if (gone) throw new Error(`nginx exited at start:\n${output}\n${readLog(prefix)}`);
-    try {
-      await fetch(`${origin}${BASE}`);
-      break;
-    } catch {
-      if (i > 100) throw new Error(`nginx did not answer on ${origin}:\n${output}\n${readLog(prefix)}`);
-      await new Promise((ok) => setTimeout(ok, 100));
-    }
-  }
-  return {
-    origin,
-    url: `${origin}${BASE}`,
-    prefix,
-    log: () => readLog(prefix),
-    /** Graceful stop (SIGQUIT), then the exit status. */
-    async stop() {
-      if (!gone) child.kill('SIGQUIT');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      const how = await exited;
-      clearTimeout(timer);
-      return how;
-    },
-  };
-}
-
-function readLog(prefix) {
-  const file = join(prefix, 'logs/error.log');
-  return existsSync(file) ? readFileSync(file, 'utf8') : '';
-}
-
-/** A raw GET: status, headers and the body exactly as sent (not decompressed). */
-function get(url, headers = {}) {
-  return new Promise((ok, fail) => {
-    const req = request(url, { headers }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => ok({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', fail);
-    });
-    req.on('error', fail);
-    req.end();
-  });
-}
-
-/** Every file of the built site, as paths relative to it (a/b/index.html). */
-function siteFiles(dir) {
-  return readdirSync(dir, { recursive: true })
-    .map(String)
-    .filter((f) => statSync(join(dir, f)).isFile())
-    .sort();
-}
-
-/** The CSP of the pages' <meta>, as a map directive → value. */
-function directives(policy) {
-  return new Map(
-    policy
-      .split(';')
-      .map((d) => d.trim())
-      .filter(Boolean)
-      .map((d) => {
-        const [name, ...values] = d.split(/\s+/);
-        return [name.toLowerCase(), values.join(' ')];
-      }),
-  );
-}
-let metaPolicy;
-
-function assertSecurityHeaders(res, what) {
-  const csp = res.headers['content-security-policy'];
-  assert.ok(csp, `${what}: no Content-Security-Policy header`);
-  const sent = directives(csp);
-  for (const [name, value] of metaPolicy) {
-    assert.equal(sent.get(name), value, `${what}: the header's ${name} differs from the pages' <meta> CSP`);
-  }
-  assert.equal(res.headers['x-content-type-options'], 'nosniff', `${what}: X-Content-Type-Options`);
-  assert.ok(res.headers['referrer-policy'], `${what}: no Referrer-Policy`);
+  // SIGQUIT: nginx's graceful stop.
+  const server = await startServer({ bin, args, url: `${origin}${BASE}`, errorLog: join(prefix, 'logs/error.log'), signal: 'SIGQUIT' });
+  return { ...server, origin, url: `${origin}${BASE}` };
 }
 
 before(async () => {
   dist = buildPublished();
-  const home = readFileSync(join(dist, 'index.html'), 'utf8');
-  const meta = home.match(/<meta content="([^"]+)" http-equiv=Content-Security-Policy>/) ?? home.match(/http-equiv="?Content-Security-Policy"? content="([^"]+)"/);
-  assert.ok(meta, 'the home page has a CSP <meta>');
-  metaPolicy = directives(meta[1]);
+  policy = metaPolicy(dist);
   nginx = await startNginx(dist);
 });
 
@@ -247,7 +129,7 @@ test('every file of dist answers 200 with its type in UTF-8, its bytes, and the 
       assert.equal(res.status, 200, `${url}: ${res.status}`);
       assert.match(res.headers['content-type'] ?? '', type, `${url}: Content-Type`);
       assert.ok(res.body.equals(readFileSync(join(dist, file))), `${url}: the body is not the file`);
-      assertSecurityHeaders(res, url);
+      assertSecurityHeaders(res, policy, url);
       const cache = file.startsWith('static/') ? LONG_CACHE : SHORT_CACHE;
       assert.equal(res.headers['cache-control'], cache, `${url}: Cache-Control`);
     }
@@ -274,7 +156,7 @@ test("a missing page answers 404 with the site's 404 page and the headers", asyn
     assert.equal(res.status, 404, path);
     assert.match(res.headers['content-type'], TYPES['.html'], path);
     assert.ok(res.body.equals(page404), `${path}: the body is not the site's 404.html`);
-    assertSecurityHeaders(res, path);
+    assertSecurityHeaders(res, policy, path);
     // A 404 must not be cached for a year, not even under static/.
     assert.equal(res.headers['cache-control'], SHORT_CACHE, path);
   }
@@ -284,7 +166,7 @@ test('a page asked for without its final slash is redirected to it', async () =>
   const res = await get(`${nginx.url}basic`);
   assert.equal(res.status, 301);
   assert.equal(res.headers.location, `${BASE}basic/`);
-  assertSecurityHeaders(res, 'redirect');
+  assertSecurityHeaders(res, policy, 'redirect');
 });
 
 test('the search data and other text are sent gzip-encoded when the client accepts gzip', async () => {
@@ -316,7 +198,7 @@ test('a precompressed file (name.gz beside name) is sent as it is', async () => 
     assert.equal(res.headers['content-length'], String(bytes.length), 'not the precompressed file');
     assert.ok(res.body.equals(bytes));
     assert.match(res.headers['content-type'], TYPES['.json']);
-    assertSecurityHeaders(res, 'precompressed');
+    assertSecurityHeaders(res, policy, 'precompressed');
   } finally {
     rmSync(gz);
   }
