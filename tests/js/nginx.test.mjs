@@ -26,6 +26,7 @@ import {
   findBinary,
   freePort,
   get,
+  hiddenFiles,
   metaPolicy,
   run,
   siteFiles,
@@ -64,7 +65,23 @@ async function startNginx(dist) {
   const original = readFileSync(CONFIG, 'utf8');
   assert.match(original, /^\s*listen 80;$/m, 'deploy/nginx.conf must contain `listen 80;`');
   assert.match(original, /^\s*root \/srv\/www;$/m, 'deploy/nginx.conf must contain `root /srv/www;`');
-  const site = original.replace(/^(\s*)listen 80;$/m, `$1listen 127.0.0.1:${port};`).replace(/^(\s*)root \/srv\/www;$/m, `$1root ${www};`);
+  const portalLine = "    # ... the portal's own configuration (its root, other columns) stays ...";
+  assert.ok(original.includes(portalLine), `deploy/nginx.conf must contain the line: ${portalLine}`);
+  mkdirSync(join(prefix, 'portal'));
+  const site = original
+    .replace(/^(\s*)listen 80;$/m, `$1listen 127.0.0.1:${port};`)
+    .replace(/^(\s*)root \/srv\/www;$/m, `$1root ${www};`)
+    // The portal's own configuration, as portals have it: a root of its own
+    // and a regular-expression location for styles and scripts, which must
+    // not take the column's files.
+    .replace(
+      portalLine,
+      `    root ${join(prefix, 'portal')};
+    location ~* \\.(css|js|json|html|xml|txt|csv)$ {
+        add_header X-Portal "regex location" always;
+        expires 30d;
+    }`,
+    );
   writeFileSync(join(prefix, 'site.conf'), site);
   // What Debian's /etc/nginx/nginx.conf has around it, in a private prefix.
   const t = join(prefix, 'temp');
@@ -130,6 +147,7 @@ test('every file of dist answers 200 with its type in UTF-8, its bytes, and the 
       assert.match(res.headers['content-type'] ?? '', type, `${url}: Content-Type`);
       assert.ok(res.body.equals(readFileSync(join(dist, file))), `${url}: the body is not the file`);
       assertSecurityHeaders(res, policy, url);
+      assert.equal(res.headers['x-portal'], undefined, `${url}: answered by the portal's own location`);
       const cache = file.startsWith('static/') ? LONG_CACHE : SHORT_CACHE;
       assert.equal(res.headers['cache-control'], cache, `${url}: Cache-Control`);
     }
@@ -159,6 +177,22 @@ test("a missing page answers 404 with the site's 404 page and the headers", asyn
     assertSecurityHeaders(res, policy, path);
     // A 404 must not be cached for a year, not even under static/.
     assert.equal(res.headers['cache-control'], SHORT_CACHE, path);
+  }
+});
+
+test('hidden files (the build marker, leftovers) are not served', async () => {
+  const page404 = readFileSync(join(dist, '404.html'));
+  const planted = join(dist, 'static/.leftover');
+  writeFileSync(planted, 'not for the public');
+  try {
+    for (const file of [...hiddenFiles(dist), 'static/.leftover', '.git/config']) {
+      const res = await get(`${nginx.url}${file}`);
+      assert.equal(res.status, 404, file);
+      assert.ok(res.body.equals(page404), `${file}: the body is not the site's 404.html`);
+      assertSecurityHeaders(res, policy, file);
+    }
+  } finally {
+    rmSync(planted);
   }
 });
 

@@ -85,8 +85,22 @@ export async function waitFor(url, exited, describe) {
   }
 }
 
-/** Every file of the built site, as paths relative to it (a/b/index.html). */
+/**
+ * Every file of the built site, as paths relative to it (a/b/index.html).
+ * Hidden files (a name starting with a dot, e.g. the build's marker
+ * `.qingdan-site`) are not part of the site; `hiddenFiles` lists them.
+ */
 export function siteFiles(dir) {
+  return allFiles(dir).filter((f) => !isHidden(f));
+}
+
+export function hiddenFiles(dir) {
+  return allFiles(dir).filter(isHidden);
+}
+
+const isHidden = (f) => f.split(/[\\/]/).some((part) => part.startsWith('.'));
+
+function allFiles(dir) {
   return readdirSync(dir, { recursive: true })
     .map(String)
     .filter((f) => statSync(join(dir, f)).isFile())
