@@ -51,3 +51,11 @@ test('web.config is well-formed enough for IIS: no "--" inside comments, tags ba
   }
   assert.deepEqual(stack, []);
 });
+
+test('docs/部署.md shows deploy/nginx.conf word for word', () => {
+  const guide = read('docs/部署.md');
+  const block = guide.match(/\*\*`deploy\/nginx\.conf`\*\*[^\n]*\n+```nginx\n([\s\S]*?)```\n/);
+  assert.ok(block, 'docs/部署.md has no ```nginx block after **`deploy/nginx.conf`**');
+  assert.equal(block[1], read('deploy/nginx.conf'), 'the nginx configuration in docs/部署.md differs from deploy/nginx.conf: copy the file into the guide');
+  for (const file of ['deploy/apache.conf', 'deploy/web.config']) assert.ok(guide.includes(file), `docs/部署.md does not mention ${file}`);
+});
