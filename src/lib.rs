@@ -4,7 +4,7 @@
 //! The build is a pipeline, one module a stage:
 //! [`config`] → [`content`] (load) → [`validate`] → [`model`] → [`render`]
 //! and [`export`] → [`output`] (write). [`import`] turns a published list
-//! into `content/`.
+//! into `content/`; [`scaffold`] writes a new matter file (`qingdan new`).
 
 pub mod assets;
 pub mod config;
@@ -17,6 +17,7 @@ pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod scaffold;
 pub mod search;
 pub mod text_file;
 pub mod validate;

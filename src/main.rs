@@ -22,15 +22,38 @@ enum Command {
         /// The site's folder, the one holding site.toml.
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// Where to write the site; replaced whole, only when the build succeeds.
+        /// Where to write the site; replaced whole, only when the build succeeds,
+        /// and only if qingdan wrote it, it is empty or it does not exist.
+        /// A symbolic link is kept and the folder it points at replaced.
         #[arg(long)]
         output: Option<PathBuf>,
         /// URL path the site is served under, e.g. /zwgk/lzqd/ (default: site.toml's base_path).
         #[arg(long)]
         base_path: Option<String>,
+        /// Also replace an output folder that qingdan did not write (no .qingdan-site
+        /// marker), deleting everything in it. Never the site itself, its parents,
+        /// content/, theme/ or a git repository.
+        #[arg(long)]
+        force: bool,
     },
     /// Load and validate everything, write nothing; list all errors, warnings and a summary.
     Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Create the next matter file of a list, laid out as check wants it.
+    New {
+        /// The list: basic (基本), cooperative (配合) or revoked (收回).
+        list: String,
+        /// 事项类别, as registered in content/categories.toml.
+        #[arg(long)]
+        category: Option<String>,
+        /// 事项名称.
+        #[arg(long)]
+        title: Option<String>,
+        /// A department's full name, as registered in content/departments.toml; repeat for several.
+        #[arg(long = "department")]
+        departments: Vec<String>,
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
@@ -61,15 +84,25 @@ fn main() -> ExitCode {
             root,
             output,
             base_path,
+            force,
         } => {
             let output = output.unwrap_or_else(|| root.join("dist"));
-            match pipeline::build(&root, &output, base_path.as_deref()) {
+            // Ctrl-C, SIGTERM, SIGHUP: remove the staging folder and the lock,
+            // leave the output as it was. Without a handler, the default
+            // (ending at once) still leaves the output intact.
+            if let Err(e) = ctrlc::set_handler(|| qingdan::output::interrupt::on_signal()) {
+                eprintln!("提示 warning: 无法处理中断信号（{e}）；构建被中断时临时目录会留到下次构建清除。");
+            }
+            match pipeline::build(&root, &output, base_path.as_deref(), force) {
                 Ok(built) => {
                     print_diagnostics(&built.diags, false);
+                    for note in &built.leftovers {
+                        eprintln!("提示 warning: {note}");
+                    }
                     println!(
                         "已生成 {} 个文件到 {}（{} 个事项）。{}",
                         built.files,
-                        output.display(),
+                        built.target,
                         built.site.matters.len(),
                         review_summary(&built.diags)
                     );
@@ -119,6 +152,38 @@ fn main() -> ExitCode {
                 }
                 Err(e) => {
                     eprintln!("导入失败：{e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::New {
+            list,
+            category,
+            title,
+            departments,
+            root,
+        } => {
+            let list = match qingdan::scaffold::parse_list(&list) {
+                Ok(l) => l,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let req = qingdan::scaffold::NewMatter {
+                list,
+                category: category.as_deref(),
+                title: title.as_deref(),
+                departments: &departments,
+            };
+            match qingdan::scaffold::create(&root, &req) {
+                Ok(path) => {
+                    println!("{}", path.display());
+                    eprintln!("已新建 {}：填写后运行 qingdan check 检查。", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("未新建事项：{e}");
                     ExitCode::from(1)
                 }
             }

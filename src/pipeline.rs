@@ -95,24 +95,41 @@ pub struct Built {
     pub site: Site,
     pub diags: Diagnostics,
     pub files: usize,
+    /// Where the site went (through a symbolic link, if the output is one).
+    pub target: output::Target,
+    /// Notes on what interrupted earlier builds left (removed, put back).
+    pub leftovers: Vec<String>,
 }
 
-/// Checks, renders and writes the site to `output_dir`, which is replaced only on success.
-pub fn build(root: &Path, output_dir: &Path, base_path: Option<&str>) -> Result<Built, BuildError> {
-    if let Err(e) = output::check_output_dir(root, output_dir) {
-        return Err(BuildError::Failed(Diagnostics::default(), e.to_string()));
-    }
+/// Checks, renders and writes the site to `output_dir`, which is replaced only
+/// on success, and only if it is a site qingdan wrote, empty or not there
+/// (`force`: also a folder without the marker; see [`output::guard`]).
+pub fn build(
+    root: &Path,
+    output_dir: &Path,
+    base_path: Option<&str>,
+    force: bool,
+) -> Result<Built, BuildError> {
+    // Before the slow stages: a refused or busy output is reported at once.
+    let prepared = match output::prepare(root, output_dir, force) {
+        Ok(p) => p,
+        Err(e) => return Err(BuildError::Failed(Diagnostics::default(), e.to_string())),
+    };
     let Prepared {
         site,
         diags,
         output: out,
     } = prepare(root, base_path)?;
-    if let Err(e) = output::write_atomically(output_dir, &out) {
+    let target = prepared.target().clone();
+    let leftovers = prepared.leftover_notes();
+    if let Err(e) = prepared.publish(&out) {
         return Err(BuildError::Failed(diags, e.to_string()));
     }
     Ok(Built {
         site,
         diags,
         files: out.len(),
+        target,
+        leftovers,
     })
 }

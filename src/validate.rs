@@ -338,7 +338,7 @@ fn line(line: usize) -> Position {
 }
 
 /// "Did you mean" advice: the registered names closest to `wrong`.
-fn suggest(wrong: &str, known: &[&str], registry: &str) -> String {
+pub fn suggest(wrong: &str, known: &[&str], registry: &str) -> String {
     let mut scored: BTreeMap<i64, Vec<&str>> = BTreeMap::new();
     for k in known {
         let mut score = strsim::normalized_levenshtein(wrong, k);

@@ -178,7 +178,7 @@ fn check_succeeds_exactly_when_build_does_on_mutated_files() {
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             let (site, diags) = pipeline::check(root, None);
             let checked = site.is_some() && !diags.has_errors();
-            let built = pipeline::build(root, &output, None).is_ok();
+            let built = pipeline::build(root, &output, None, false).is_ok();
             (checked, built)
         }));
         let (checked, built) = outcome.unwrap_or_else(|_| {

@@ -75,8 +75,16 @@ for (const [name, path] of Object.entries(PAGES)) {
     assert.deepEqual(violations, [], 'CSP violations');
     assert.equal(await page.locator('h1').count(), 1);
     assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
-    for (const meta of ['SiteName', 'SiteDomain', 'SiteIDCode', 'ColumnName', 'ColumnType', 'ArticleTitle', 'PubDate', 'ContentSource']) {
+    for (const meta of ['SiteName', 'ColumnName', 'ColumnType', 'ArticleTitle', 'PubDate', 'ContentSource']) {
       assert.equal(await page.locator(`meta[name="${meta}"]`).count(), 1, `meta ${meta}`);
+    }
+    // The repository's site.toml sets neither url nor site_id_code: those
+    // tags are left out, and no meta tag is ever written without a value.
+    for (const meta of ['SiteDomain', 'SiteIDCode']) {
+      assert.equal(await page.locator(`meta[name="${meta}"]`).count(), 0, `meta ${meta}`);
+    }
+    for (const content of await page.locator('meta[name]').evaluateAll((ms) => ms.map((m) => m.getAttribute('content')))) {
+      assert.ok(content && content.trim(), `a meta tag with no value: ${content}`);
     }
     assert.match(await page.getAttribute('meta[name="PubDate"]', 'content'), /^\d{4}-\d{2}-\d{2}$/);
     assert.equal(await page.locator('[style]').count(), 0, 'no inline style attributes');

@@ -1,0 +1,443 @@
+//! Whether a build may replace a path. A build replaces its output folder
+//! whole, so it may only replace a folder that qingdan itself wrote (it holds
+//! the marker file), an empty folder, or a path where nothing is yet. Some
+//! places are refused even with `--force`: the site itself, its ancestors,
+//! `content/`, `theme/`, another site's root and git repositories.
+
+use std::ffi::OsStr;
+use std::fmt;
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+/// The file every output folder carries, so that the next build knows the
+/// folder is one it may replace. Its text is fixed: the same input still
+/// gives a byte-identical output.
+pub const MARKER: &str = ".qingdan-site";
+
+pub const MARKER_TEXT: &str = "\
+本目录由 qingdan（履职事项清单网站生成器）生成。
+qingdan build 只会整体替换带有本标记文件的目录：目录中的一切都会被新生成的网站取代，
+请不要在这里存放其他文件。
+
+This folder was written by qingdan build; the next build replaces it whole.
+";
+
+/// How many links are followed before giving up (as the kernel's ELOOP).
+const MAX_LINKS: usize = 40;
+
+/// Where the site goes, once symbolic links are followed.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The path as the operator gave it.
+    pub given: PathBuf,
+    /// The folder that is replaced: absolute, with every existing part
+    /// resolved; `given` itself, or where its link points.
+    pub dir: PathBuf,
+    /// `given` is a symbolic link; it is kept, and its target replaced.
+    pub link: bool,
+}
+
+impl Target {
+    /// The folder holding `dir`, where the staging folder and the lock go.
+    pub fn parent(&self) -> &Path {
+        self.dir.parent().unwrap_or(Path::new("/"))
+    }
+
+    /// The last part of `dir`.
+    pub fn name(&self) -> &OsStr {
+        self.dir.file_name().unwrap_or(OsStr::new("dist"))
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.given.display())?;
+        if self.link {
+            write!(f, "（符号链接，指向 {}）", self.dir.display())?;
+        }
+        Ok(())
+    }
+}
+
+/// What is at the target now, when it may be replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found {
+    Nothing,
+    Empty,
+    /// A folder holding the marker: an earlier build's output.
+    Site,
+    /// A folder without the marker, replaced because of `--force`.
+    Forced,
+}
+
+/// Why a target is refused. Each message says what is there and what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
+    #[error("拒绝写入 {0}：它是站点根目录或其上级目录。构建会整体替换输出目录，站点本身会被删除（--force 也不例外）。请用 --output 指定站点之外的新目录，或不加 --output，使用默认的 dist。")]
+    SiteRoot(String),
+    #[error("拒绝写入 {0}：它在站点的 {1}/ 之内。构建会整体替换输出目录，站点的源文件会被删除（--force 也不例外）。请换一个 content/、theme/ 之外的输出目录。")]
+    SiteSource(String, &'static str),
+    #[error("拒绝写入 {0}：{1} 是 git 仓库或仓库的 .git 目录，替换会毁掉版本历史（--force 也不例外）。请换一个不存在的路径或空目录作为输出目录。")]
+    Git(String, String),
+    #[error("拒绝写入 {0}：其中有 site.toml，它是一个 qingdan 站点的根目录，不是生成的网站（--force 也不例外）。请换一个输出目录。")]
+    OtherSite(String),
+    #[error("拒绝写入 {0}：它是一个文件，不是目录。构建会整体替换输出目录，这个文件会被删除。请换一个输出目录；若确实不再需要这个文件，请先自行删除它。")]
+    NotAFolder(String),
+    #[error("拒绝替换 {place}：这个目录不是 qingdan 生成的（其中没有标记文件 .qingdan-site），里面有 {count} 项：{sample}。构建会整体替换输出目录，其中原有的一切都会被删除。{advice}")]
+    Unmarked {
+        place: String,
+        count: usize,
+        sample: String,
+        advice: &'static str,
+    },
+    #[error("无法确定输出目录 {0}：{1}")]
+    Unresolvable(String, String),
+    #[error("无法读取输出目录 {0}：{1}")]
+    Io(String, io::Error),
+}
+
+const ADVICE_UNMARKED: &str = "请换一个不存在的路径或空目录作为 --output；若确实要用生成的网站替换这个目录的全部内容，请加上 --force。";
+const ADVICE_OLD_SITE: &str = "它看起来是旧版 qingdan 生成的网站（那时还没有标记文件）：确认后加上 --force 构建一次，此后就不再需要 --force。";
+
+/// Follows `given` to the folder a build would replace. A symbolic link is
+/// followed (also one that points at nothing yet); the link itself is kept.
+pub fn resolve(given: &Path) -> Result<Target, Refusal> {
+    let shown = given.display().to_string();
+    let fail = |why: String| Refusal::Unresolvable(shown.clone(), why);
+    let cwd = std::env::current_dir().map_err(|e| fail(e.to_string()))?;
+    // Joining drops `cwd` when `given` is absolute; collecting the components
+    // drops `.` and a trailing `/` (which would make lstat follow a link).
+    let mut path: PathBuf = cwd.join(given).components().collect();
+    let mut link = false;
+    for _ in 0..MAX_LINKS {
+        match fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                link = true;
+                let to = fs::read_link(&path).map_err(|e| fail(e.to_string()))?;
+                let from = path.parent().unwrap_or(Path::new("/"));
+                path = from.join(to).components().collect();
+            }
+            _ => {
+                let dir = real_path(&path).map_err(|e| fail(e.to_string()))?;
+                return Ok(Target {
+                    given: given.to_path_buf(),
+                    dir,
+                    link,
+                });
+            }
+        }
+    }
+    Err(fail("符号链接层数过多".into()))
+}
+
+/// `path` with every existing part resolved; the parts that do not exist yet
+/// are appended as they are.
+fn real_path(path: &Path) -> io::Result<PathBuf> {
+    match fs::canonicalize(path) {
+        Ok(real) => Ok(real),
+        // A part that does not exist cannot be a link: `..` after it is lexical.
+        Err(e) if e.kind() == io::ErrorKind::NotFound => match path.components().next_back() {
+            Some(Component::Normal(name)) => Ok(real_path(parent_of(path))?.join(name)),
+            Some(Component::ParentDir) => {
+                let real = real_path(parent_of(path))?;
+                Ok(real.parent().map(Path::to_path_buf).unwrap_or(real))
+            }
+            _ => Err(e),
+        },
+        Err(e) => Err(e),
+    }
+}
+
+fn parent_of(path: &Path) -> &Path {
+    path.parent().unwrap_or(Path::new("/"))
+}
+
+/// Decides whether the site at `root` may be written to `target`.
+pub fn inspect(root: &Path, target: &Target, force: bool) -> Result<Found, Refusal> {
+    let place = target.to_string();
+    let dir = &target.dir;
+    let root = real_path(&std::env::current_dir().unwrap_or_default().join(root))
+        .unwrap_or_else(|_| root.to_path_buf());
+    if root.starts_with(dir) {
+        return Err(Refusal::SiteRoot(place));
+    }
+    for part in ["content", "theme"] {
+        if dir.starts_with(root.join(part)) {
+            return Err(Refusal::SiteSource(place, part));
+        }
+    }
+    if let Some(repo) = git_dir_above(dir) {
+        return Err(Refusal::Git(place, repo.display().to_string()));
+    }
+
+    let meta = match fs::symlink_metadata(dir) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Found::Nothing),
+        Err(e) => return Err(Refusal::Io(place, e)),
+    };
+    if !meta.is_dir() {
+        return Err(Refusal::NotAFolder(place));
+    }
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .and_then(|entries| {
+            entries
+                .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+                .collect()
+        })
+        .map_err(|e| Refusal::Io(place.clone(), e))?;
+    if names.is_empty() {
+        return Ok(Found::Empty);
+    }
+    names.sort();
+    let has = |name: &str| names.iter().any(|n| n == name);
+    if has(".git") || is_bare_repository(dir) {
+        return Err(Refusal::Git(place, dir.display().to_string()));
+    }
+    if has("site.toml") {
+        return Err(Refusal::OtherSite(place));
+    }
+    if dir.join(MARKER).is_file() {
+        return Ok(Found::Site);
+    }
+    if force {
+        if let Some(repo) = git_dir_below(dir) {
+            return Err(Refusal::Git(place, repo.display().to_string()));
+        }
+        return Ok(Found::Forced);
+    }
+    let old_site = has("sitemap.xml") && has("search") && has("data") && has("matters");
+    Err(Refusal::Unmarked {
+        place,
+        count: names.len(),
+        sample: sample(&names),
+        advice: if old_site {
+            ADVICE_OLD_SITE
+        } else {
+            ADVICE_UNMARKED
+        },
+    })
+}
+
+/// A few of the names, so that the operator recognises the folder.
+fn sample(names: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut s = names
+        .iter()
+        .take(SHOWN)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join("、");
+    if names.len() > SHOWN {
+        s.push_str(" 等");
+    }
+    s
+}
+
+/// `dir` itself or a folder above it named `.git`: a repository's own data.
+fn git_dir_above(dir: &Path) -> Option<PathBuf> {
+    let mut path = PathBuf::new();
+    for c in dir.components() {
+        path.push(c);
+        if matches!(c, Component::Normal(n) if n == ".git") {
+            return Some(path);
+        }
+    }
+    None
+}
+
+/// A bare repository has no `.git`, but `HEAD`, `objects/` and `refs/`.
+fn is_bare_repository(dir: &Path) -> bool {
+    dir.join("HEAD").is_file() && dir.join("objects").is_dir() && dir.join("refs").is_dir()
+}
+
+/// A repository anywhere inside `dir` (links are not followed). Run only
+/// for `--force`, on a folder the build is about to delete anyway.
+fn git_dir_below(dir: &Path) -> Option<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| {
+            e.file_name() == ".git" || (e.file_type().is_dir() && is_bare_repository(e.path()))
+        })
+        .map(|e| e.path().to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target(dir: &Path) -> Target {
+        resolve(dir).unwrap()
+    }
+
+    fn site() -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::create_dir_all(tmp.path().join("content/basic")).unwrap();
+        fs::create_dir_all(tmp.path().join("theme/templates")).unwrap();
+        fs::write(tmp.path().join("site.toml"), "title = \"x\"\n").unwrap();
+        tmp
+    }
+
+    #[test]
+    fn a_new_path_an_empty_folder_and_an_earlier_output_are_accepted() {
+        let tmp = site();
+        let root = tmp.path();
+        let dist = root.join("dist");
+        assert_eq!(
+            inspect(root, &target(&dist), false).unwrap(),
+            Found::Nothing
+        );
+        assert_eq!(
+            inspect(root, &target(&root.join("a/b/c")), false).unwrap(),
+            Found::Nothing
+        );
+        fs::create_dir(&dist).unwrap();
+        assert_eq!(inspect(root, &target(&dist), false).unwrap(), Found::Empty);
+        fs::write(dist.join(MARKER), MARKER_TEXT).unwrap();
+        fs::write(dist.join("index.html"), "x").unwrap();
+        assert_eq!(inspect(root, &target(&dist), false).unwrap(), Found::Site);
+    }
+
+    #[test]
+    fn the_site_its_ancestors_and_its_sources_are_refused_even_with_force() {
+        let tmp = site();
+        let root = tmp.path();
+        for (dir, force) in [
+            (root.to_path_buf(), true),
+            (root.parent().unwrap().to_path_buf(), true),
+            (PathBuf::from("/"), true),
+            (root.join("content"), true),
+            (root.join("content/basic/new"), true),
+            (root.join("theme"), true),
+            (root.join("dist/.."), true),
+        ] {
+            let err = inspect(root, &target(&dir), force).unwrap_err();
+            assert!(
+                matches!(err, Refusal::SiteRoot(_) | Refusal::SiteSource(..)),
+                "{}: {err}",
+                dir.display()
+            );
+        }
+    }
+
+    #[test]
+    fn repositories_are_refused_even_with_force() {
+        let tmp = site();
+        let root = tmp.path();
+        fs::create_dir_all(root.join(".git/objects")).unwrap();
+        for dir in [root.join(".git"), root.join(".git/objects")] {
+            let err = inspect(root, &target(&dir), true).unwrap_err();
+            assert!(matches!(err, Refusal::Git(..)), "{err}");
+        }
+        let other = tempfile::tempdir().unwrap();
+        let repo = other.path().join("repo");
+        fs::create_dir_all(repo.join(".git")).unwrap();
+        let err = inspect(root, &target(&repo), true).unwrap_err();
+        assert!(matches!(err, Refusal::Git(..)), "{err}");
+        // A worktree's `.git` is a file.
+        let wt = other.path().join("wt");
+        fs::create_dir_all(&wt).unwrap();
+        fs::write(wt.join(".git"), "gitdir: ../repo/.git/worktrees/wt\n").unwrap();
+        assert!(matches!(
+            inspect(root, &target(&wt), true),
+            Err(Refusal::Git(..))
+        ));
+        // A bare repository.
+        let bare = other.path().join("bare.git");
+        fs::create_dir_all(bare.join("objects")).unwrap();
+        fs::create_dir_all(bare.join("refs")).unwrap();
+        fs::write(bare.join("HEAD"), "ref: refs/heads/main\n").unwrap();
+        assert!(matches!(
+            inspect(root, &target(&bare), true),
+            Err(Refusal::Git(..))
+        ));
+        // A repository deeper inside a folder that --force would replace.
+        let www = other.path().join("www");
+        fs::create_dir_all(www.join("column/.git")).unwrap();
+        assert!(matches!(
+            inspect(root, &target(&www), true),
+            Err(Refusal::Git(..))
+        ));
+    }
+
+    #[test]
+    fn a_file_and_another_sites_root_are_refused() {
+        let tmp = site();
+        let root = tmp.path();
+        for force in [false, true] {
+            let err = inspect(root, &target(&root.join("site.toml")), force).unwrap_err();
+            assert!(matches!(err, Refusal::NotAFolder(_)), "{err}");
+        }
+        let other = site();
+        let err = inspect(root, &target(other.path()), true).unwrap_err();
+        assert!(matches!(err, Refusal::OtherSite(_)), "{err}");
+    }
+
+    #[test]
+    fn an_unmarked_folder_is_refused_with_its_contents_named_unless_forced() {
+        let tmp = site();
+        let root = tmp.path();
+        let www = root.join("www");
+        for name in ["a", "b", "c", "d", "e", "f"] {
+            fs::create_dir_all(www.join(name)).unwrap();
+        }
+        let err = inspect(root, &target(&www), false).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("6 项：a、b、c、d、e 等"), "{msg}");
+        assert!(msg.contains("--force"), "{msg}");
+        assert_eq!(inspect(root, &target(&www), true).unwrap(), Found::Forced);
+    }
+
+    #[test]
+    fn an_output_of_an_older_qingdan_is_recognised_in_the_message() {
+        let tmp = site();
+        let root = tmp.path();
+        let dist = root.join("dist");
+        for d in ["search", "data", "matters"] {
+            fs::create_dir_all(dist.join(d)).unwrap();
+        }
+        fs::write(dist.join("sitemap.xml"), "").unwrap();
+        let msg = inspect(root, &target(&dist), false)
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("旧版 qingdan"), "{msg}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_is_followed_to_the_folder_it_points_at() {
+        use std::os::unix::fs::symlink;
+        let tmp = site();
+        let root = tmp.path();
+        let www = tempfile::tempdir().unwrap();
+        let real = www.path().join("lzqd");
+        symlink(&real, root.join("dist")).unwrap();
+        // Dangling: publish where it points.
+        let t = target(&root.join("dist"));
+        assert!(t.link);
+        assert_eq!(t.dir, fs::canonicalize(www.path()).unwrap().join("lzqd"));
+        assert_eq!(inspect(root, &t, false).unwrap(), Found::Nothing);
+        // A trailing slash does not hide the link.
+        assert!(target(&root.join("dist/")).link);
+        // The folder pointed at passes the same guard.
+        fs::create_dir_all(real.join("other")).unwrap();
+        assert!(matches!(
+            inspect(root, &target(&root.join("dist")), false),
+            Err(Refusal::Unmarked { .. })
+        ));
+        // A link to the site's own content is refused.
+        symlink(root.join("content"), root.join("out")).unwrap();
+        assert!(matches!(
+            inspect(root, &target(&root.join("out")), true),
+            Err(Refusal::SiteSource(..))
+        ));
+        // A loop of links.
+        symlink(root.join("loop2"), root.join("loop1")).unwrap();
+        symlink(root.join("loop1"), root.join("loop2")).unwrap();
+        assert!(matches!(
+            resolve(&root.join("loop1")),
+            Err(Refusal::Unresolvable(..))
+        ));
+    }
+}
