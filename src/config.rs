@@ -19,12 +19,24 @@ pub struct SiteConfig {
     pub base_path: String,
     /// The portal's origin, e.g. `https://www.example.gov.cn`, for absolute URLs in `sitemap.xml`.
     pub url: Option<String>,
-    /// The date the list was published; pages without their own `updated` show it.
-    pub published: toml::value::Datetime,
+    /// The date the list was published, with the document's precision
+    /// (a month: `"2025-07"`); pages without their own `updated` show it.
+    pub published: crate::date::Date,
     #[serde(default)]
     pub description: String,
+    /// The one neutral sentence a public page of a matter under review
+    /// shows instead of the editor's note.
+    #[serde(default = "default_review_notice")]
+    pub review_notice: String,
     #[serde(default)]
     pub government: Government,
+}
+
+/// What a matter under review says to citizens unless `site.toml` says otherwise.
+pub const DEFAULT_REVIEW_NOTICE: &str = "本事项部分内容正在与原件核对。";
+
+fn default_review_notice() -> String {
+    DEFAULT_REVIEW_NOTICE.to_string()
 }
 
 /// The footer facts that Chinese government websites must show.
@@ -112,6 +124,20 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<SiteConfig> {
             return None;
         }
     };
+    if config.review_notice.trim().is_empty() {
+        let pos = text
+            .find("review_notice")
+            .map(|o| Position::of_offset(&text, o));
+        diags
+            .error(
+                &path,
+                pos,
+                "review_notice 不能为空：待核实的事项页面需要一句说明",
+            )
+            .help(format!(
+                "删去 review_notice 使用默认的“{DEFAULT_REVIEW_NOTICE}”，或写一句话"
+            ));
+    }
     match normalize_base_path(&config.base_path) {
         Ok(b) => config.base_path = b,
         Err(msg) => {
@@ -160,11 +186,6 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<SiteConfig> {
                 "政府网站应在页脚显示{name}：在 site.toml 的 [government] 中加入 {key} = \"…\""
             ));
     }
-    if !is_plain_date(&config.published) {
-        diags
-            .error(&path, at("published"), "published 应为日期，如 2025-07-01")
-            .help("写成 published = 2025-07-01（不加引号）");
-    }
     Some(config)
 }
 
@@ -176,6 +197,7 @@ impl SiteConfig {
             ("title", self.title.as_str()),
             ("township", self.township.as_str()),
             ("description", self.description.as_str()),
+            ("review_notice", self.review_notice.as_str()),
         ];
         for (key, value) in [
             ("sponsor", &g.sponsor),
@@ -232,11 +254,6 @@ pub fn parse_origin(raw: &str) -> Result<String, &'static str> {
     Ok(url.origin().ascii_serialization())
 }
 
-/// A TOML value that is a date alone: no time of day, no offset.
-pub fn is_plain_date(d: &toml::value::Datetime) -> bool {
-    d.date.is_some() && d.time.is_none() && d.offset.is_none()
-}
-
 /// Where top-level `key = …` is written in a TOML text.
 fn key_position(text: &str, key: &str) -> Option<Position> {
     let mut offset = 0;
@@ -250,14 +267,6 @@ fn key_position(text: &str, key: &str) -> Option<Position> {
         offset += line.len();
     }
     None
-}
-
-/// Formats a TOML date as YYYY-MM-DD.
-pub fn format_date(d: &toml::value::Datetime) -> String {
-    match d.date {
-        Some(date) => format!("{:04}-{:02}-{:02}", date.year, date.month, date.day),
-        None => d.to_string(),
-    }
 }
 
 #[cfg(test)]
@@ -323,7 +332,10 @@ mod tests {
         let e = diags_of(&format!("{base}url = \"https://a.cn\\nSitemap: x\"\n"));
         assert!(e.len() == 1 && e[0].starts_with("4:url"), "{e:?}");
         let e = diags_of(&base.replace("2025-07-01", "10:30:00"));
-        assert!(e.len() == 1 && e[0].starts_with("3:published"), "{e:?}");
+        assert!(
+            e.len() == 1 && e[0].starts_with("3:") && e[0].contains("带有时刻"),
+            "{e:?}"
+        );
         let e = diags_of(&format!("{base}[government]\nsponsor = \"a\\u0000b\"\n"));
         assert!(e.len() == 1 && e[0].starts_with("5:sponsor"), "{e:?}");
     }

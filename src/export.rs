@@ -13,6 +13,39 @@ const SECTION_ORDER: &[&str] = &[
     crate::content::SECTION_WORK_METHOD,
 ];
 
+/// Whether a re-user can rely on a matter as it stands: an editor's note
+/// means part of it is still being checked against the original document.
+#[derive(Clone, Copy)]
+enum Status {
+    Verified,
+    Reviewing,
+}
+
+impl Status {
+    fn of(m: &crate::model::MatterView) -> Status {
+        if m.under_review {
+            Status::Reviewing
+        } else {
+            Status::Verified
+        }
+    }
+
+    fn key(self) -> &'static str {
+        match self {
+            Status::Verified => "verified",
+            Status::Reviewing => "reviewing",
+        }
+    }
+
+    /// The CSV's 状态 column, for readers in Excel.
+    fn name(self) -> &'static str {
+        match self {
+            Status::Verified => "已核对",
+            Status::Reviewing => "核对中",
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct Record<'a> {
     id: &'a str,
@@ -22,6 +55,8 @@ struct Record<'a> {
     title: &'a str,
     departments: Vec<&'a str>,
     url: &'a str,
+    /// `verified`, or `reviewing` while an editor checks it against the original.
+    status: &'static str,
     sections: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -37,6 +72,7 @@ pub fn write_data(site: &Site, out: &mut Output) -> Result<(), String> {
             title: &m.title,
             departments: m.departments.iter().map(|d| d.name.as_str()).collect(),
             url: &m.url,
+            status: Status::of(m).key(),
             sections: m
                 .sections
                 .iter()
@@ -70,6 +106,8 @@ pub fn write_data(site: &Site, out: &mut Output) -> Result<(), String> {
             "title",
             "departments",
             "url",
+            "status",
+            "状态",
         ];
         header.extend(headings.iter().copied());
         w.write_record(&header).map_err(|e| e.to_string())?;
@@ -84,6 +122,8 @@ pub fn write_data(site: &Site, out: &mut Output) -> Result<(), String> {
                 r.title,
                 depts.as_str(),
                 r.url,
+                r.status,
+                Status::of(m).name(),
             ];
             row.extend(
                 headings

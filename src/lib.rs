@@ -9,6 +9,7 @@
 pub mod assets;
 pub mod config;
 pub mod content;
+pub mod date;
 pub mod diagnostics;
 pub mod export;
 pub mod import;

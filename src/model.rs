@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::config::{format_date, SiteConfig};
+use crate::config::SiteConfig;
 use crate::content::{Content, ListKind, Matter, MatterId};
 use crate::markdown;
 
@@ -46,7 +46,10 @@ pub struct MatterView {
     pub title: String,
     pub category: Option<Link>,
     pub departments: Vec<DepartmentLink>,
-    pub review: Option<String>,
+    /// The matter has an editor's `review` note. The note itself is kept
+    /// out of this public view on purpose: nothing given to templates or
+    /// exports can carry it into the built site.
+    pub under_review: bool,
     pub date: String,
     pub url: String,
     pub path: String,
@@ -120,6 +123,8 @@ pub struct Site {
     pub config: SiteConfig,
     pub intro_title: Option<String>,
     pub intro_html: String,
+    /// The editor's note under the 说明.
+    pub intro_note: Option<String>,
     pub matters: Vec<MatterView>,
     pub lists: Vec<ListView>,
     pub categories: Vec<CategoryView>,
@@ -134,7 +139,7 @@ impl Site {
     }
 
     pub fn date(&self) -> String {
-        format_date(&self.config.published)
+        self.config.published.iso()
     }
 }
 
@@ -142,7 +147,7 @@ impl Site {
 pub fn build(config: SiteConfig, content: Content) -> Site {
     let base = config.base_path.clone();
     let url = |path: &str| format!("{base}{path}");
-    let published = format_date(&config.published);
+    let published = config.published.iso();
 
     let category_slugs: BTreeMap<&str, &str> = content
         .categories
@@ -190,11 +195,11 @@ pub fn build(config: SiteConfig, content: Content) -> Site {
                     .iter()
                     .filter_map(|d| departments.get(d.as_str()).cloned())
                     .collect(),
-                review: f.review.clone().filter(|r| !r.trim().is_empty()),
+                under_review: f.review.as_deref().is_some_and(|r| !r.trim().is_empty()),
                 date: f
                     .updated
                     .as_ref()
-                    .map_or_else(|| published.clone(), format_date),
+                    .map_or_else(|| published.clone(), crate::date::Date::iso),
                 url: url(&path),
                 path,
                 preamble_html: markdown::to_html(&m.body.preamble),
@@ -298,6 +303,7 @@ pub fn build(config: SiteConfig, content: Content) -> Site {
     Site {
         intro_title: content.intro.title.clone(),
         intro_html: markdown::to_html(&content.intro.markdown),
+        intro_note: content.intro.note.clone(),
         config,
         matters: views,
         lists,

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
-use crate::config::{is_plain_date, single_line_problem};
+use crate::config::single_line_problem;
 use crate::content::{Content, ListKind, Matter};
 use crate::diagnostics::{Diagnostics, Position};
 use crate::markdown::{self, Problem, MAX_NESTING, MAX_WORD_CHARS};
@@ -125,11 +125,6 @@ fn check_matter(m: &Matter, categories: &[&str], departments: &[&str], diags: &m
                 format!("title 中有一串 {n} 个连续的字母或数字，超过上限 {MAX_WORD_CHARS}"),
             )
             .help("事项名称中不应有这么长的英文或数字串；检查是否误粘贴");
-    }
-    if let Some(d) = f.updated.as_ref().filter(|d| !is_plain_date(d)) {
-        diags
-            .error(file, at("updated"), format!("updated = {d} 不是日期"))
-            .help("写成 updated = 2025-08-01（年-月-日，不加引号，不带时间）");
     }
     check_markdown(file, &m.body.markdown, m.body.first_line, diags);
     if f.title.trim().is_empty() {

@@ -287,3 +287,41 @@ fn section_errors_point_at_the_body() {
         "{t}"
     );
 }
+
+#[test]
+fn a_matter_under_review_shows_the_configured_notice_never_the_note() {
+    let site = fixture_site();
+    let toml_path = site.path().join("site.toml");
+    let config = fs::read_to_string(&toml_path).unwrap();
+    fs::write(
+        &toml_path,
+        config.replace(
+            "description =",
+            "review_notice = \"本事项正在核对，以原件为准。\"\ndescription =",
+        ),
+    )
+    .unwrap();
+    let out = qingdan(&["build"], site.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let dist = site.path().join("dist");
+    let page = fs::read_to_string(dist.join("matters/revoked-001/index.html")).unwrap();
+    assert!(page.contains("本事项正在核对，以原件为准。"), "{page}");
+    for (path, bytes) in snapshot(&dist) {
+        let t = String::from_utf8_lossy(&bytes);
+        assert!(!t.contains("事项类别原文为空"), "{path} shows the note");
+    }
+    let list = fs::read_to_string(dist.join("revoked/index.html")).unwrap();
+    assert!(list.contains("核对中"), "the row is marked");
+    let other = fs::read_to_string(dist.join("matters/basic-001/index.html")).unwrap();
+    assert!(!other.contains("本事项正在核对"));
+
+    // An empty notice would leave citizens without the sentence.
+    fs::write(
+        &toml_path,
+        config.replace("description =", "review_notice = \" \"\ndescription ="),
+    )
+    .unwrap();
+    let out = qingdan(&["check"], site.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("review_notice"), "{}", text(&out));
+}

@@ -152,11 +152,7 @@ fn settings_that_reach_files_and_headers_are_validated() {
         text.replace("seq = 1\n", "seq = 1\nupdated = 10:30:00\n"),
     )
     .unwrap();
-    both_refuse(
-        site.path(),
-        &format!("{MATTER}:4:1"),
-        "updated = 10:30:00 不是日期",
-    );
+    both_refuse(site.path(), &format!("{MATTER}:4:"), "“10:30:00”带有时刻");
 }
 
 #[test]

@@ -98,7 +98,7 @@ pub struct FrontMatter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated: Option<toml::value::Datetime>,
+    pub updated: Option<crate::date::Date>,
 }
 
 #[derive(Debug, Clone)]

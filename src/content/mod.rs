@@ -42,6 +42,8 @@ pub struct Intro {
     pub markdown: String,
     /// Line of the file where `markdown` starts.
     pub first_line: usize,
+    /// An editor's short note under the 说明, where it disagrees with the tables.
+    pub note: Option<String>,
 }
 
 pub const INTRO_FILE: &str = "_index.md";
@@ -134,6 +136,7 @@ fn load_intro(
     #[serde(deny_unknown_fields)]
     struct IntroFront {
         title: Option<String>,
+        note: Option<String>,
     }
     match split_front_matter(&text) {
         Some(split) => match toml::from_str::<IntroFront>(split.toml) {
@@ -141,6 +144,7 @@ fn load_intro(
                 title: f.title,
                 markdown: split.body.to_string(),
                 first_line: Position::of_offset(&text, split.body_offset).line,
+                note: f.note.filter(|n| !n.trim().is_empty()),
             },
             Err(e) => {
                 let pos = front_matter::error_position(&text, &split, &e);
@@ -150,7 +154,7 @@ fn load_intro(
                         pos,
                         format!("首页说明的头部格式错误：{}", e.message()),
                     )
-                    .help("_index.md 的头部只能有 title");
+                    .help("_index.md 的头部只能有 title 和 note");
                 Intro::default()
             }
         },
@@ -158,6 +162,7 @@ fn load_intro(
             title: None,
             markdown: text,
             first_line: 1,
+            note: None,
         },
     }
 }

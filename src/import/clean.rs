@@ -103,6 +103,99 @@ static MARKER: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
+/// A department heading inside a duties cell: a registered name and a colon.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heading {
+    /// Byte offset where the heading starts.
+    pub at: usize,
+    /// Byte offset where the duties after the colon start.
+    pub body_at: usize,
+    /// The registered name it stands for.
+    pub name: String,
+    /// The heading as extracted, when it is not the registered name.
+    pub damaged: Option<String>,
+}
+
+fn ends_a_sentence(c: char) -> bool {
+    c.is_whitespace() || "。;；".contains(c)
+}
+
+/// The department headings of `text`: a registered name followed by a
+/// colon (anywhere when the cell has several departments, else at the start
+/// of a sentence), or a damaged one: at the start of a sentence, the characters before a colon are
+/// within one edit (a character lost, added or misread: 疏附住房和城乡建设局,
+/// 旅附县市场监督管理局) of exactly one registered name.
+pub fn headings(text: &str, departments: &[String]) -> Vec<Heading> {
+    let mut out: Vec<Heading> = Vec::new();
+    let colons: Vec<usize> = text
+        .char_indices()
+        .filter(|&(_, c)| c == ':' || c == '：')
+        .map(|(i, _)| i)
+        .collect();
+    for &colon in &colons {
+        let body_at = colon + text[colon..].chars().next().map_or(0, char::len_utf8);
+        let before = text[..colon].trim_end();
+        // Exact: the longest registered name that ends right before the
+        // colon, at the start of a sentence; among several departments also
+        // inside one (056: 进行监督疏附县住房和城乡建设局:), where only a
+        // heading can explain a name and a colon.
+        let exact = departments
+            .iter()
+            .filter(|n| before.ends_with(n.as_str()))
+            .max_by_key(|n| n.len())
+            .filter(|n| {
+                let start = before[..before.len() - n.len()].chars().next_back();
+                departments.len() > 1 || start.is_none_or(ends_a_sentence)
+            });
+        if let Some(name) = exact {
+            out.push(Heading {
+                at: before.len() - name.len(),
+                body_at,
+                name: name.clone(),
+                damaged: None,
+            });
+            continue;
+        }
+        let chars: Vec<(usize, char)> = before.char_indices().collect();
+        let mut best: Vec<(usize, &String)> = Vec::new();
+        for name in departments {
+            let len = name.chars().count();
+            for k in len.saturating_sub(1)..=len + 1 {
+                if k < 4 || k > chars.len() {
+                    continue;
+                }
+                let start = chars[chars.len() - k].0;
+                let candidate = &before[start..];
+                let clean = candidate
+                    .chars()
+                    .all(|c| is_cjk(c) && !"。;；,，、:：（）()".contains(c));
+                let boundary = before[..start]
+                    .chars()
+                    .next_back()
+                    .is_none_or(ends_a_sentence);
+                if !clean || !boundary {
+                    continue;
+                }
+                if strsim::levenshtein(candidate, name) == 1 {
+                    best.push((start, name));
+                }
+            }
+        }
+        // One name (at its longest reading) or none: two names are no proof.
+        best.sort_by(|a, b| a.1.cmp(b.1).then(a.0.cmp(&b.0)));
+        best.dedup_by(|later, first| later.1 == first.1);
+        if let [(start, name)] = best.as_slice() {
+            out.push(Heading {
+                at: *start,
+                body_at,
+                name: (*name).clone(),
+                damaged: Some(before[*start..].to_string()),
+            });
+        }
+    }
+    out
+}
+
 /// Cuts a cell into blocks at numbered items, Chinese-numeral headings and
 /// the department labels in `departments` (full names followed by a colon).
 pub fn blocks(cell: &str, departments: &[String]) -> Vec<Block> {
@@ -115,22 +208,8 @@ pub fn blocks(cell: &str, departments: &[String]) -> Vec<Block> {
         Item(u32),
     }
     let mut cuts: Vec<(usize, Cut)> = Vec::new();
-    for name in departments {
-        for (at, _) in text.match_indices(name.as_str()) {
-            let rest = text[at + name.len()..].trim_start();
-            let boundary =
-                at == 0 || text[..at].ends_with(|c: char| c.is_whitespace() || "。;；".contains(c));
-            if boundary && (rest.starts_with(':') || rest.starts_with('：')) {
-                let colon = text.len() - rest.len();
-                cuts.push((
-                    at,
-                    Cut::Dept(
-                        name.clone(),
-                        colon + rest.chars().next().map_or(0, char::len_utf8),
-                    ),
-                ));
-            }
-        }
+    for h in headings(&text, departments) {
+        cuts.push((h.at, Cut::Dept(h.name, h.body_at)));
     }
     for m in MARKER.captures_iter(&text) {
         // The cut goes where the marker starts, after the boundary character.
@@ -153,15 +232,20 @@ pub fn blocks(cell: &str, departments: &[String]) -> Vec<Block> {
     cuts.sort_by_key(|(at, _)| *at);
     cuts.dedup_by_key(|(at, _)| *at);
 
-    // Keep an item marker only where it continues the numbering (or starts anew).
+    // Keep an item marker where it continues the numbering (or starts
+    // anew), and where it follows the end of a duty (`;` or `。`) with a
+    // number no lower than the last: the source numbered a new item there,
+    // even if items between were lost or a number is repeated, and merging
+    // it into the item before would hide the source's numbering.
     let mut kept: Vec<(usize, Cut)> = Vec::new();
     let mut last: Option<u32> = None;
     for (at, cut) in cuts {
         match cut {
             Cut::Item(n) => {
+                let after_a_duty = text[..at].trim_end().ends_with([';', '；', '。']);
                 let ok = match last {
                     None => true,
-                    Some(prev) => n == prev + 1 || n == 1,
+                    Some(prev) => n == prev + 1 || n == 1 || (after_a_duty && n >= prev),
                 };
                 if ok {
                     last = Some(n);
@@ -362,6 +446,57 @@ mod tests {
         assert_eq!(b[3], Block::Item(1, "上报名册".into()));
     }
 
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn damaged_department_headings_are_read_when_one_edit_from_one_name() {
+        let depts = names(&[
+            "疏附县市场监督管理局",
+            "疏附县住房和城乡建设局",
+            "疏附县文化体育广播电视和旅游局",
+        ]);
+        // cooperative-025: 县 lost.
+        let cell = "疏附县市场监督管理局: 对学校周边的食品安全进行清理整治。疏附住房和城乡建设局:对校园周边影响师生安全的建筑工地进行排查整治。";
+        let b = blocks(cell, &depts);
+        assert_eq!(
+            b[2],
+            Block::Department("疏附县住房和城乡建设局".into()),
+            "{b:?}"
+        );
+        assert_eq!(
+            b[3],
+            Block::Text("对校园周边影响师生安全的建筑工地进行排查整治。".into())
+        );
+        let h = headings(cell, &depts);
+        assert_eq!(h[1].damaged.as_deref(), Some("疏附住房和城乡建设局"));
+        // cooperative-079: 疏 misread as 旅, at the very end of the cell.
+        let b = blocks("5.规范旅游经营行为。旅附县市场监督管理局:", &depts);
+        assert_eq!(
+            b.last(),
+            Some(&Block::Department("疏附县市场监督管理局".into())),
+            "{b:?}"
+        );
+        // cooperative-056: a full name and a colon need no sentence end before them.
+        let b = blocks(
+            "进行监督疏附县住房和城乡建设局: 负责建筑工程扬尘污染防治。",
+            &depts,
+        );
+        assert_eq!(b[0], Block::Text("进行监督".into()), "{b:?}");
+        assert_eq!(b[1], Block::Department("疏附县住房和城乡建设局".into()));
+        // One department: a name inside a sentence stays text (revoked-004).
+        let one = names(&["疏附县人力资源和社会保障局"]);
+        assert!(headings("的责任,由疏附县人力资源和社会保障局:开展统计。", &one).is_empty());
+        assert_eq!(
+            headings("疏附县人力资源和社会保障局: 开展统计。", &one).len(),
+            1
+        );
+        // Not a heading: two edits away, or inside a sentence.
+        assert!(headings("疏附住房城乡建设局: 甲", &depts).is_empty());
+        assert!(headings("报送附住房和城乡建设局: 甲", &depts).is_empty());
+    }
+
     #[test]
     fn numbers_that_break_the_sequence_stay_in_the_text() {
         let b = blocks("1.按1.5倍比例推荐; 2.公示", &[]);
@@ -369,6 +504,46 @@ mod tests {
         // Gaps keep their numbers as text, not renumbered by Markdown.
         let md = blocks_to_markdown(&[Block::Item(2, "a".into()), Block::Item(1, "b".into())]);
         assert_eq!(md, "2\\. a\n\n1\\. b");
+    }
+
+    #[test]
+    fn items_are_kept_as_the_source_numbers_them_never_merged() {
+        // cooperative-044, 乡镇配合职责: item 2 was lost in extraction; 3 follows the 1st.
+        let b = blocks(
+            "1. 镇级根据布局规划组织申报; 每季度至少组织应急保障培训,及时报疏附县发展和改革委员会备案;3.在疏附县人民政府启动粮食应急预案后,执行定点供应任务。",
+            &[],
+        );
+        assert_eq!(b.len(), 2, "{b:?}");
+        assert!(matches!(&b[1], Block::Item(3, t) if t.starts_with("在疏附县人民政府")));
+        // cooperative-050, 上级部门职责: the source numbers 2 twice.
+        let b = blocks(
+            "2. 审核临时用地使用人旋父的有天材料; 2. 化皂胶料用地使用人旋制上地有良主安。",
+            &[],
+        );
+        assert_eq!(b.len(), 2, "{b:?}");
+        // cooperative-002, 乡镇配合职责 “三、延伸考察”: 1, 2, 3, 3 as printed.
+        let b = blocks(
+            "三、延伸考察和干部监督工作 1.镇级协助开展考察设话; 2.镇级通过走访、及时上报异常情况; 3.对考察组反馈调过走访,及时上报异常情况; 3.对考察组反馈调社会。",
+            &[],
+        );
+        let numbers: Vec<u32> = b
+            .iter()
+            .filter_map(|x| {
+                if let Block::Item(n, _) = x {
+                    Some(*n)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        assert_eq!(numbers, [1, 2, 3, 3]);
+        assert_eq!(
+            blocks_to_markdown(&b[2..]),
+            "2\\. 镇级通过走访、及时上报异常情况;\n\n3\\. 对考察组反馈调过走访,及时上报异常情况;\n\n3\\. 对考察组反馈调社会。"
+        );
+        // A number inside a sentence is still text.
+        let b = blocks("1.按比例推荐,从中选出3.5倍人选; 2.公示", &[]);
+        assert_eq!(b.len(), 2, "{b:?}");
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod repair;
 pub mod report;
 pub mod reviewed;
 pub mod source;
+pub mod unreadable;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -70,8 +71,19 @@ fn read_sources(paths: &[PathBuf]) -> Result<Source, String> {
 
 /// The 说明 as Markdown: headings one level below the home page's, spaces
 /// from line wrapping removed.
-fn intro_markdown(source: &Source) -> String {
-    let mut out = String::from("+++\ntitle = \"说明\"\n+++\n\n");
+fn intro_markdown(source: &Source, note: Option<&str>) -> Result<String, String> {
+    #[derive(serde::Serialize)]
+    struct Front<'a> {
+        title: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        note: Option<&'a str>,
+    }
+    let front = toml::to_string(&Front {
+        title: "说明",
+        note,
+    })
+    .map_err(|e| e.to_string())?;
+    let mut out = format!("+++\n{front}+++\n\n");
     if let Some(intro) = &source.intro {
         for line in intro.lines() {
             let line = line.trim();
@@ -83,7 +95,7 @@ fn intro_markdown(source: &Source) -> String {
             }
         }
     }
-    out
+    Ok(out)
 }
 
 pub fn run(opts: &Options<'_>) -> Result<Outcome, String> {
@@ -118,14 +130,17 @@ pub fn run(opts: &Options<'_>) -> Result<Outcome, String> {
             department: imported.departments.clone(),
         })?,
     ));
-    files.push((opts.into.join(INTRO_FILE), intro_markdown(&source)));
+    files.push((
+        opts.into.join(INTRO_FILE),
+        intro_markdown(&source, reviewed.intro_note.as_deref())?,
+    ));
     let source_name = opts
         .sources
         .iter()
         .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .collect::<Vec<_>>()
         .join("、");
-    let report = report::render(&source_name, &source, &imported, &reviewed.notes);
+    let report = report::render(&source_name, &source, &imported, &reviewed);
     if let Some(r) = opts.report {
         files.push((r.to_path_buf(), report.clone()));
     }

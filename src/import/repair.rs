@@ -8,9 +8,10 @@ use std::sync::LazyLock;
 use pinyin::ToPinyin;
 use regex::Regex;
 
-use super::clean::{blocks, blocks_to_markdown, squash_spaces, strip_html, Block};
+use super::clean::{blocks, blocks_to_markdown, headings, squash_spaces, strip_html, Block};
 use super::reviewed::{Reviewed, RowJudgement};
 use super::source::{RawRow, Source};
+use super::unreadable::{Lexicon, PLACEHOLDER};
 use crate::content::{Category, Department, ListKind, MatterId};
 use crate::content::{
     FrontMatter, SECTION_DEPARTMENT_DUTIES, SECTION_TOWNSHIP_DUTIES, SECTION_WORK_METHOD,
@@ -23,6 +24,95 @@ pub struct ImportedMatter {
     pub id: MatterId,
     pub front: FrontMatter,
     pub body: String,
+    /// What was repaired or judged in this row, once per note.
+    pub repairs: Vec<Repair>,
+}
+
+/// The kinds of repair and judgement, for the report's counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Repair {
+    TitleCorrected,
+    TitleUnreadable,
+    EmptyCell,
+    LostStart,
+    CategoryFromNeighbours,
+    CategoryJudged,
+    CategoryUnknown,
+    DepartmentsDecoded,
+    DepartmentsFromHeadings,
+    DepartmentsJudged,
+    DepartmentsUnknown,
+    ReceiverLabel,
+    RevokedUnsplit,
+    DamagedHeading,
+    RepeatedHeading,
+    UnreadableByRule,
+    UnreadableJudged,
+    OtherRowText,
+    ReviewerNote,
+}
+
+impl Repair {
+    pub const ALL: [Repair; 19] = [
+        Repair::TitleCorrected,
+        Repair::TitleUnreadable,
+        Repair::EmptyCell,
+        Repair::LostStart,
+        Repair::CategoryFromNeighbours,
+        Repair::CategoryJudged,
+        Repair::CategoryUnknown,
+        Repair::DepartmentsDecoded,
+        Repair::DepartmentsFromHeadings,
+        Repair::DepartmentsJudged,
+        Repair::DepartmentsUnknown,
+        Repair::ReceiverLabel,
+        Repair::RevokedUnsplit,
+        Repair::DamagedHeading,
+        Repair::RepeatedHeading,
+        Repair::UnreadableByRule,
+        Repair::UnreadableJudged,
+        Repair::OtherRowText,
+        Repair::ReviewerNote,
+    ];
+
+    /// What the report calls it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Repair::TitleCorrected => "事项名称按审核判断更正",
+            Repair::TitleUnreadable => "事项名称无法可靠复原（页面写“事项名称待核实”）",
+            Repair::EmptyCell => "单元格为空",
+            Repair::LostStart => "职责开头在提取时丢失",
+            Repair::CategoryFromNeighbours => "事项类别按前后相同的事项补全",
+            Repair::CategoryJudged => "事项类别按审核判断确定",
+            Repair::CategoryUnknown => "事项类别无法确定（未分类）",
+            Repair::DepartmentsDecoded => "按列提取的部门单元格逐行读回",
+            Repair::DepartmentsFromHeadings => "部门依职责原文中的部门标题确定",
+            Repair::DepartmentsJudged => "部门按审核判断确定",
+            Repair::DepartmentsUnknown => "部门无法辨认",
+            Repair::ReceiverLabel => "“承接方式:”按承接部门处理",
+            Repair::RevokedUnsplit => "承接部门与工作方式未能分开",
+            Repair::DamagedHeading => "受损的部门标题按登记名称分段",
+            Repair::RepeatedHeading => "重复且其后无文字的部门标题略去",
+            Repair::UnreadableByRule => "按规则判为无法辨认的段落（页面写“此处原文待核实”）",
+            Repair::UnreadableJudged => "经审核判为无法辨认的段落（页面写“此处原文待核实”）",
+            Repair::OtherRowText => "错入本行的他行文字，不予发布",
+            Repair::ReviewerNote => "审核数据中的理由说明",
+        }
+    }
+}
+
+/// A row's review note, line by line, with the kind of each line.
+#[derive(Debug, Default)]
+struct Notes {
+    lines: Vec<String>,
+    repairs: Vec<Repair>,
+}
+
+impl Notes {
+    fn push(&mut self, kind: Repair, line: String) {
+        self.lines.push(line);
+        self.repairs.push(kind);
+    }
 }
 
 #[derive(Debug)]
@@ -86,7 +176,15 @@ struct Repairer<'a> {
     known_departments: Vec<String>,
     /// How often each cleaned category cell occurs in the tables.
     category_counts: BTreeMap<String, usize>,
+    /// The document's character pairs, for the unreadability rule.
+    lexicon: Lexicon,
+    /// Each row's duties cells without white space, with their section.
+    bare_cells: Vec<Vec<(String, &'static str)>>,
 }
+
+/// A duties cell this long (or longer) that is part of another row's is
+/// taken to be that row's text.
+const MIN_COPIED_CHARS: usize = 10;
 
 impl<'a> Repairer<'a> {
     fn new(source: &'a Source, reviewed: &'a Reviewed) -> Self {
@@ -104,6 +202,20 @@ impl<'a> Repairer<'a> {
                 .collect(),
             known_departments: reviewed.department.iter().map(|d| d.name.clone()).collect(),
             category_counts,
+            lexicon: Lexicon::of_source(source),
+            bare_cells: source
+                .rows
+                .iter()
+                .map(|r| {
+                    let bare = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect();
+                    vec![
+                        (bare(&r.department_duties), SECTION_DEPARTMENT_DUTIES),
+                        (bare(&r.township_duties), SECTION_TOWNSHIP_DUTIES),
+                        (bare(&r.revoked_cell), SECTION_WORK_METHOD),
+                        (bare(&r.work_method), SECTION_WORK_METHOD),
+                    ]
+                })
+                .collect(),
         }
     }
 
@@ -124,29 +236,27 @@ impl<'a> Repairer<'a> {
         self.registered_departments.is_empty() || self.registered_departments.contains(d)
     }
 
-    fn title(
-        &self,
-        row: &RawRow,
-        judgement: Option<&RowJudgement>,
-        notes: &mut Vec<String>,
-    ) -> String {
+    fn title(&self, row: &RawRow, judgement: Option<&RowJudgement>, notes: &mut Notes) -> String {
         let unverified = || TITLE_UNVERIFIED.trim_matches(['（', '）']).to_string();
         match judgement {
             Some(RowJudgement { title: Some(t), .. }) => {
-                notes.push(format!(
-                    "事项名称：原文提取为{}，已更正为“{t}”。",
-                    quote(&row.title)
-                ));
+                notes.push(
+                    Repair::TitleCorrected,
+                    format!("事项名称：原文提取为{}，已更正为“{t}”。", quote(&row.title)),
+                );
                 t.clone()
             }
             Some(RowJudgement {
                 title_readable: Some(part),
                 ..
             }) => {
-                notes.push(format!(
-                    "事项名称：原文提取为{}，文字缺失或错乱，无法可靠复原，待与原件核对。",
-                    quote(&row.title)
-                ));
+                notes.push(
+                    Repair::TitleUnreadable,
+                    format!(
+                        "事项名称：原文提取为{}，文字缺失或错乱，无法可靠复原，待与原件核对。",
+                        quote(&row.title)
+                    ),
+                );
                 if part.is_empty() {
                     unverified()
                 } else {
@@ -156,7 +266,10 @@ impl<'a> Repairer<'a> {
             _ => {
                 let t = clean_cell(&row.title);
                 if t.is_empty() {
-                    notes.push("事项名称：原文单元格为空，待与原件核对。".to_string());
+                    notes.push(
+                        Repair::EmptyCell,
+                        "事项名称：原文单元格为空，待与原件核对。".to_string(),
+                    );
                     unverified()
                 } else {
                     t
@@ -184,14 +297,17 @@ impl<'a> Repairer<'a> {
         &self,
         i: usize,
         judgement: Option<&RowJudgement>,
-        notes: &mut Vec<String>,
+        notes: &mut Notes,
     ) -> Option<String> {
         let row = &self.source.rows[i];
         if let Some(c) = judgement.and_then(|j| j.category.clone()) {
-            notes.push(format!(
-                "事项类别：原文单元格为{}，定为“{c}”。",
-                quote(&row.category)
-            ));
+            notes.push(
+                Repair::CategoryJudged,
+                format!(
+                    "事项类别：原文单元格为{}，定为“{c}”。",
+                    quote(&row.category)
+                ),
+            );
             return Some(c);
         }
         let cleaned = clean_cell(&row.category);
@@ -203,17 +319,23 @@ impl<'a> Repairer<'a> {
             self.nearest_category(i, false),
         ) {
             (Some(a), Some(b)) if a == b => {
-                notes.push(format!(
+                notes.push(
+                    Repair::CategoryFromNeighbours,
+                    format!(
                     "事项类别：原文单元格为{}，前后最近的事项均为“{a}”，据此补为“{a}”，请核对。",
                     quote(&row.category)
-                ));
+                ),
+                );
                 Some(a)
             }
             _ => {
-                notes.push(format!(
-                    "事项类别：原文单元格为{}，无法确定，待核实。",
-                    quote(&row.category)
-                ));
+                notes.push(
+                    Repair::CategoryUnknown,
+                    format!(
+                        "事项类别：原文单元格为{}，无法确定，待核实。",
+                        quote(&row.category)
+                    ),
+                );
                 None
             }
         }
@@ -228,20 +350,31 @@ impl<'a> Repairer<'a> {
         cell: &str,
         text: &str,
         judgement: Option<&RowJudgement>,
-        notes: &mut Vec<String>,
+        notes: &mut Notes,
     ) -> Vec<String> {
         let column = list.department_column().unwrap_or("部门");
         if let Some(ds) = judgement.and_then(|j| j.departments.clone()) {
-            notes.push(format!(
-                "{column}：原文单元格为{}，定为“{}”。",
-                quote(cell),
-                ds.join("、")
-            ));
+            notes.push(
+                Repair::DepartmentsJudged,
+                format!(
+                    "{column}：原文单元格为{}，定为“{}”。",
+                    quote(cell),
+                    ds.join("、")
+                ),
+            );
             return ds;
         }
         let parts = split_names(cell);
         if !parts.is_empty() && parts.iter().all(|p| self.is_department(p)) {
             return parts;
+        }
+        if let Some((lines, names)) = decode_columns(cell, &self.known_departments) {
+            notes.push(Repair::DepartmentsDecoded, format!(
+                "{column}：原文单元格为{}，是按列提取的部门名称（每列 {lines} 字）；逐行读回，每个字都属于已登记的名称，依次为“{}”。",
+                quote(cell),
+                names.join("、")
+            ));
+            return names;
         }
         let mut headed: Vec<String> = Vec::new();
         for b in blocks(text, &self.known_departments) {
@@ -260,17 +393,20 @@ impl<'a> Repairer<'a> {
                 .chars()
                 .all(|c| headed.iter().any(|d| d.contains(c)));
         if !headed.is_empty() && from_headings {
-            notes.push(format!(
-                "{column}：原文单元格为{}，字序错乱；依职责原文中的部门标题定为“{}”，请核对。",
-                quote(cell),
-                headed.join("、")
-            ));
+            notes.push(
+                Repair::DepartmentsFromHeadings,
+                format!(
+                    "{column}：原文单元格为{}，字序错乱；依职责原文中的部门标题定为“{}”，请核对。",
+                    quote(cell),
+                    headed.join("、")
+                ),
+            );
             return headed;
         }
-        notes.push(format!(
-            "{column}：原文单元格为{}，无法辨认，待核实。",
-            quote(cell)
-        ));
+        notes.push(
+            Repair::DepartmentsUnknown,
+            format!("{column}：原文单元格为{}，无法辨认，待核实。", quote(cell)),
+        );
         Vec::new()
     }
 
@@ -279,7 +415,8 @@ impl<'a> Repairer<'a> {
         &self,
         row: &RawRow,
         judgement: Option<&RowJudgement>,
-        notes: &mut Vec<String>,
+        notes: &mut Notes,
+        used: &mut BTreeSet<usize>,
     ) -> (Vec<String>, String) {
         let text = format!("{} {}", row.department_duties, row.township_duties);
         let departments = self.departments(
@@ -289,8 +426,24 @@ impl<'a> Repairer<'a> {
             judgement,
             notes,
         );
-        let duties = section_markdown(&row.department_duties, &departments, true);
-        let township = section_markdown(&row.township_duties, &departments, false);
+        let duties = self.section(
+            row,
+            SECTION_DEPARTMENT_DUTIES,
+            &row.department_duties,
+            &departments,
+            true,
+            judgement,
+            (notes, used),
+        );
+        let township = self.section(
+            row,
+            SECTION_TOWNSHIP_DUTIES,
+            &row.township_duties,
+            &departments,
+            false,
+            judgement,
+            (notes, used),
+        );
         note_section(
             SECTION_DEPARTMENT_DUTIES,
             &row.department_duties,
@@ -316,24 +469,39 @@ impl<'a> Repairer<'a> {
         &self,
         row: &RawRow,
         judgement: Option<&RowJudgement>,
-        notes: &mut Vec<String>,
+        notes: &mut Notes,
+        used: &mut BTreeSet<usize>,
     ) -> (Vec<String>, String) {
         let (cell, method) = if row.revoked_cell.is_empty() {
             (row.departments.clone(), row.work_method.clone())
         } else if let Some(c) = RECEIVER.captures(&row.revoked_cell) {
             if &c["kind"] == "方式" {
-                notes.push("承接部门：原文写作“承接方式:”，按承接部门处理。".to_string());
+                notes.push(
+                    Repair::ReceiverLabel,
+                    "承接部门：原文写作“承接方式:”，按承接部门处理。".to_string(),
+                );
             }
             (c["dept"].to_string(), c["method"].to_string())
         } else {
-            notes.push(format!(
-                "承接部门及工作方式：原文为{}，未能分开，待核实。",
-                quote(&row.revoked_cell)
-            ));
+            notes.push(
+                Repair::RevokedUnsplit,
+                format!(
+                    "承接部门及工作方式：原文为{}，未能分开，待核实。",
+                    quote(&row.revoked_cell)
+                ),
+            );
             (String::new(), row.revoked_cell.clone())
         };
         let departments = self.departments(ListKind::Revoked, &cell, &method, judgement, notes);
-        let work = section_markdown(&method, &departments, false);
+        let work = self.section(
+            row,
+            SECTION_WORK_METHOD,
+            &method,
+            &departments,
+            false,
+            judgement,
+            (notes, used),
+        );
         note_section(SECTION_WORK_METHOD, &method, &work, notes);
         (
             departments,
@@ -341,31 +509,176 @@ impl<'a> Repairer<'a> {
         )
     }
 
-    fn matter(&self, i: usize, list: ListKind, judgement: Option<&RowJudgement>) -> ImportedMatter {
+    /// The row, and its section, whose duties hold all of `cell` word for
+    /// word (white space aside) when `cell` stops in the middle of a
+    /// sentence: text the extraction put into the wrong row
+    /// (cooperative-095's township duty is a piece of 094's item 4). Cells
+    /// under [`MIN_COPIED_CHARS`] characters are never judged.
+    fn copied_from(&self, row: &RawRow, cell: &str) -> Option<(MatterId, &'static str)> {
+        let bare: String = cell.chars().filter(|c| !c.is_whitespace()).collect();
+        // A whole duty that two rows share ends as a sentence ends; a piece
+        // cut out of another row's text stops in the middle of one.
+        let mid_sentence = !bare.ends_with(['。', '；', ';', '.', '！', '？']);
+        if bare.chars().count() < MIN_COPIED_CHARS || !mid_sentence {
+            return None;
+        }
+        self.source
+            .rows
+            .iter()
+            .zip(&self.bare_cells)
+            .filter(|(r, _)| !std::ptr::eq(*r, row))
+            .find_map(|(r, cells)| {
+                let (_, section) = cells
+                    .iter()
+                    .find(|(text, _)| text.len() > bare.len() && text.contains(&bare))?;
+                Some((
+                    MatterId {
+                        list: r.list?,
+                        seq: r.seq,
+                    },
+                    *section,
+                ))
+            })
+    }
+
+    /// A duties cell as Markdown, with what cannot be read replaced.
+    #[allow(clippy::too_many_arguments)]
+    fn section(
+        &self,
+        row: &RawRow,
+        name: &str,
+        cell: &str,
+        departments: &[String],
+        split_by_department: bool,
+        judgement: Option<&RowJudgement>,
+        (notes, used): (&mut Notes, &mut BTreeSet<usize>),
+    ) -> SectionText {
+        if let Some((other, other_section)) = self.copied_from(row, cell) {
+            notes.push(Repair::OtherRowText, format!(
+                "{name}：原文为{}，与{}第 {} 项的{other_section}中的一段逐字相同，是提取时错入本行的文字，不在本事项下发布，待与原件核对。",
+                quote(cell),
+                other.list.name(),
+                other.seq
+            ));
+            return SectionText {
+                markdown: String::new(),
+                first_item: None,
+            };
+        }
+        let mut bs = blocks(cell, departments);
+        let first_item = match bs.first() {
+            Some(Block::Item(n, _)) => Some(*n),
+            _ => None,
+        };
+        for h in headings(&strip_html(cell), departments) {
+            if let Some(damaged) = h.damaged {
+                notes.push(Repair::DamagedHeading, format!(
+                    "{name}：部门标题原文提取为“{damaged}:”，与已登记的“{}”只差一字，按该部门分段。",
+                    h.name
+                ));
+            }
+        }
+        for repeated in drop_empty_repeats(&mut bs) {
+            notes.push(Repair::RepeatedHeading, format!(
+                "{name}：原文再次出现“{repeated}:”，其后没有文字（可能在提取时丢失），略去，待与原件核对。"
+            ));
+        }
+        let recorded = judgement.map_or(&[][..], |j| j.unreadable.as_slice());
+        self.mask(name, &mut bs, recorded, notes, used);
+        SectionText {
+            markdown: blocks_markdown(&bs, departments, split_by_department),
+            first_item,
+        }
+    }
+
+    /// Replaces each passage that cannot be read with [`PLACEHOLDER`]: a
+    /// whole passage the rule finds unreadable, and the parts a person
+    /// recorded for the row. The notes quote what was extracted.
+    fn mask(
+        &self,
+        section: &str,
+        bs: &mut [Block],
+        recorded: &[String],
+        notes: &mut Notes,
+        used: &mut BTreeSet<usize>,
+    ) {
+        for b in bs.iter_mut() {
+            let (label, text) = match b {
+                Block::Item(n, t) => (format!("第 {n} 条"), t),
+                Block::Text(t) | Block::Heading(t) => ("一段".to_string(), t),
+                Block::Department(_) => continue,
+            };
+            let m = self.lexicon.measure(text);
+            if m.is_unreadable() {
+                notes.push(Repair::UnreadableByRule, format!(
+                    "{section}：{label}原文提取为{}，{} 个字中 {} 个与全文他处连不成词，按规则判为无法辨认，以“{PLACEHOLDER}”代替，待与原件核对。",
+                    quote(text),
+                    m.counted,
+                    m.unaccounted
+                ));
+                *text = PLACEHOLDER.to_string();
+                continue;
+            }
+            for (k, passage) in recorded.iter().enumerate() {
+                let passage = squash_spaces(passage);
+                if !passage.is_empty() && text.contains(&passage) {
+                    used.insert(k);
+                    notes.push(Repair::UnreadableJudged, format!(
+                        "{section}：{label}中原文提取为{}的文字经审核无法辨认，以“{PLACEHOLDER}”代替，待与原件核对。",
+                        quote(&passage)
+                    ));
+                    *text = text.replace(&passage, PLACEHOLDER);
+                }
+            }
+        }
+    }
+
+    fn matter(
+        &self,
+        i: usize,
+        list: ListKind,
+        judgement: Option<&RowJudgement>,
+        problems: &mut Vec<String>,
+    ) -> ImportedMatter {
         let row = &self.source.rows[i];
-        let mut notes: Vec<String> = Vec::new();
+        let mut notes = Notes::default();
+        let mut used: BTreeSet<usize> = BTreeSet::new();
         let title = self.title(row, judgement, &mut notes);
         let category = self.category(i, judgement, &mut notes);
         let (departments, body) = match list {
             ListKind::Basic => (Vec::new(), String::new()),
-            ListKind::Cooperative => self.cooperative(row, judgement, &mut notes),
-            ListKind::Revoked => self.revoked(row, judgement, &mut notes),
+            ListKind::Cooperative => self.cooperative(row, judgement, &mut notes, &mut used),
+            ListKind::Revoked => self.revoked(row, judgement, &mut notes, &mut used),
         };
+        let id = MatterId { list, seq: row.seq };
+        for (k, passage) in judgement
+            .map_or(&[][..], |j| j.unreadable.as_slice())
+            .iter()
+            .enumerate()
+        {
+            if !used.contains(&k) {
+                problems.push(format!(
+                    "{id}: 审核数据判为无法辨认的文字{}在本行职责中找不到（须是一条或一段之内的原文）",
+                    quote(passage)
+                ));
+            }
+        }
         if let Some(j) = judgement {
-            notes.push(j.note.trim().to_string());
+            notes.push(Repair::ReviewerNote, j.note.trim().to_string());
         }
         ImportedMatter {
-            id: MatterId { list, seq: row.seq },
+            id,
             front: FrontMatter {
                 list,
                 seq: i64::from(row.seq),
                 category,
                 title,
                 departments,
-                review: (!notes.is_empty()).then(|| notes.join("\n")),
+                review: (!notes.lines.is_empty()).then(|| notes.lines.join("\n")),
                 updated: None,
             },
             body,
+            repairs: notes.repairs,
         }
     }
 }
@@ -377,7 +690,7 @@ pub fn repair(source: &Source, reviewed: &Reviewed) -> Imported {
     for (i, row) in source.rows.iter().enumerate() {
         let Some(list) = row.list else { continue };
         let id = MatterId { list, seq: row.seq };
-        let m = repairer.matter(i, list, reviewed.judgement(&id.to_string()));
+        let m = repairer.matter(i, list, reviewed.judgement(&id.to_string()), &mut problems);
         for d in &m.front.departments {
             if !repairer.is_department(d) {
                 problems.push(format!("{id}: 部门“{d}”未在审核数据中登记"));
@@ -445,12 +758,89 @@ struct SectionText {
 
 /// A duties cell as Markdown. Under 上级部门职责 with several departments,
 /// each department's part becomes a `###` subsection.
+/// A department cell read down its columns. The document lays several
+/// names out in a narrow cell, one line under another, and the extraction
+/// read the cell column by column: the first character of every line, then
+/// the second, and so on. Reading it back line by line (for each possible
+/// number of lines) is proven right only when the result is registered
+/// names one after another (with or without 、), every character used
+/// exactly once: cooperative-086's cell gives twelve departments.
+fn decode_columns(cell: &str, registered: &[String]) -> Option<(usize, Vec<String>)> {
+    let chars: Vec<char> = cell.chars().filter(|c| !c.is_whitespace()).collect();
+    for lines in 2..chars.len() {
+        let width = chars.len().div_ceil(lines);
+        let mut text = String::with_capacity(cell.len());
+        for line in 0..lines {
+            for column in 0..width {
+                if let Some(c) = chars.get(column * lines + line) {
+                    text.push(*c);
+                }
+            }
+        }
+        if let Some(names) = segment_names(&text, registered) {
+            let distinct: BTreeSet<&String> = names.iter().collect();
+            if names.len() >= 2 && distinct.len() == names.len() {
+                return Some((lines, names));
+            }
+        }
+    }
+    None
+}
+
+/// `text` as registered names one after another (、 between them allowed).
+fn segment_names(text: &str, registered: &[String]) -> Option<Vec<String>> {
+    let rest = text.trim_start_matches('、');
+    if rest.is_empty() {
+        return Some(Vec::new());
+    }
+    registered
+        .iter()
+        .filter(|n| rest.starts_with(n.as_str()))
+        .find_map(|n| {
+            let mut names = segment_names(&rest[n.len()..], registered)?;
+            names.insert(0, n.clone());
+            Some(names)
+        })
+}
+
+/// Drops a department heading that repeats an earlier one of the same
+/// cell with no text after it (056: `疏附县公安局:` once more at the end), so
+/// that each department keeps one subsection. Returns the names dropped.
+fn drop_empty_repeats(bs: &mut Vec<Block>) -> Vec<String> {
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut dropped = Vec::new();
+    let mut k = 0;
+    while k < bs.len() {
+        if let Block::Department(name) = &bs[k] {
+            let empty = bs
+                .get(k + 1)
+                .is_none_or(|b| matches!(b, Block::Department(_)));
+            if !seen.insert(name.clone()) && empty {
+                dropped.push(name.clone());
+                bs.remove(k);
+                continue;
+            }
+        }
+        k += 1;
+    }
+    dropped
+}
+
+#[cfg(test)]
 fn section_markdown(cell: &str, departments: &[String], split_by_department: bool) -> SectionText {
     let bs = blocks(cell, departments);
     let first_item = match bs.first() {
         Some(Block::Item(n, _)) => Some(*n),
         _ => None,
     };
+    SectionText {
+        markdown: blocks_markdown(&bs, departments, split_by_department),
+        first_item,
+    }
+}
+
+/// Blocks as Markdown; see [`section_markdown`].
+fn blocks_markdown(bs: &[Block], departments: &[String], split_by_department: bool) -> String {
     let labels: Vec<&String> = bs
         .iter()
         .filter_map(|b| {
@@ -466,7 +856,7 @@ fn section_markdown(cell: &str, departments: &[String], split_by_department: boo
     // occurs once; text before the first heading (whose department was lost
     // in extraction) stays above them.
     let first_label = bs.iter().position(|b| matches!(b, Block::Department(_)));
-    let markdown = match first_label {
+    match first_label {
         Some(first)
             if split_by_department && departments.len() > 1 && distinct.len() == labels.len() =>
         {
@@ -488,21 +878,21 @@ fn section_markdown(cell: &str, departments: &[String], split_by_department: boo
             }
             parts.join("\n\n")
         }
-        _ => blocks_to_markdown(&bs),
-    };
-    SectionText {
-        markdown,
-        first_item,
+        _ => blocks_to_markdown(bs),
     }
 }
 
-fn note_section(name: &str, raw: &str, text: &SectionText, notes: &mut Vec<String>) {
+fn note_section(name: &str, raw: &str, text: &SectionText, notes: &mut Notes) {
     if raw.trim().is_empty() {
-        notes.push(format!("{name}：原文单元格为空，待与原件核对。"));
+        notes.push(
+            Repair::EmptyCell,
+            format!("{name}：原文单元格为空，待与原件核对。"),
+        );
     } else if let Some(n) = text.first_item.filter(|&n| n > 1) {
-        notes.push(format!(
-            "{name}：原文从第 {n} 条开始，前面的内容在提取时丢失，待与原件核对。"
-        ));
+        notes.push(
+            Repair::LostStart,
+            format!("{name}：原文从第 {n} 条开始，前面的内容在提取时丢失，待与原件核对。"),
+        );
     }
 }
 
@@ -655,6 +1045,136 @@ mod tests {
         assert!(review.contains("“织部”"), "{review}");
         assert!(review.contains("报疏附县委组织部"), "{review}");
         assert!(m.body.contains("3. 审查人选;\n4. 审核结果。"));
+    }
+
+    /// The real source and reviewed file of this repository.
+    fn real() -> (Source, Reviewed) {
+        let source = super::super::source::parse_extracted(
+            std::path::Path::new("wukusake-2025-07.txt"),
+            include_str!("../../import/wukusake-2025-07.txt"),
+        )
+        .unwrap();
+        let reviewed: Reviewed =
+            toml::from_str(include_str!("../../import/wukusake-2025-07.toml")).unwrap();
+        (source, reviewed)
+    }
+
+    fn imported<'a>(out: &'a Imported, id: &str) -> &'a ImportedMatter {
+        out.matters.iter().find(|m| m.id.to_string() == id).unwrap()
+    }
+
+    #[test]
+    fn unreadable_passages_are_replaced_and_quoted_in_the_note() {
+        let (source, mut reviewed) = real();
+        let out = repair(&source, &reviewed);
+        assert!(out.problems.is_empty(), "{:?}", out.problems);
+        // By the rule: cooperative-010's department duties are garbage.
+        let m = imported(&out, "cooperative-010");
+        assert!(
+            m.body
+                .contains(&format!("## 上级部门职责\n\n{PLACEHOLDER}\n")),
+            "{}",
+            m.body
+        );
+        assert!(!m.body.contains("仔造后"));
+        let note = m.front.review.as_deref().unwrap();
+        assert!(
+            note.contains("“L癌[好F人力公治和社八仔造后·”") && note.contains("按规则"),
+            "{note}"
+        );
+        // By a person's judgement: two passages inside item 1 of cooperative-044.
+        let m = imported(&out, "cooperative-044");
+        assert_eq!(m.body.matches(PLACEHOLDER).count(), 2, "{}", m.body);
+        assert!(m
+            .body
+            .contains(&format!("择优初步确定粮食应急{PLACEHOLDER}层层签订")));
+        assert!(!m.body.contains("替强从困难"));
+        assert!(m
+            .front
+            .review
+            .as_deref()
+            .unwrap()
+            .contains("经审核无法辨认"));
+        // cooperative-085's lead item, cooperative-050's two items.
+        assert!(!imported(&out, "cooperative-085").body.contains("尼报告"));
+        assert_eq!(
+            imported(&out, "cooperative-050")
+                .body
+                .matches(PLACEHOLDER)
+                .count(),
+            2
+        );
+
+        // A recorded passage the row does not have is a problem, not a silent no-op.
+        if let Some(j) = reviewed.row.iter_mut().find(|r| r.id == "cooperative-044") {
+            j.unreadable.push("不在本行的文字".into());
+        }
+        let out = repair(&source, &reviewed);
+        assert_eq!(out.problems.len(), 1, "{:?}", out.problems);
+        assert!(out.problems[0].contains("cooperative-044"));
+    }
+
+    #[test]
+    fn a_department_cell_read_down_its_columns_is_read_back_when_every_character_fits() {
+        let (source, reviewed) = real();
+        let registered: Vec<String> = reviewed.department.iter().map(|d| d.name.clone()).collect();
+        let cell = &source
+            .rows
+            .iter()
+            .find(|r| r.list == Some(ListKind::Cooperative) && r.seq == 86)
+            .unwrap()
+            .departments;
+        let (lines, names) = decode_columns(cell, &registered).unwrap();
+        assert_eq!(lines, 24);
+        assert_eq!(
+            names,
+            [
+                "疏附县应急管理局",
+                "疏附县自然资源局",
+                "疏附县水利局",
+                "疏附县卫生健康委员会",
+                "疏附县交通运输局",
+                "疏附县商务和工业信息化局",
+                "国网新疆电力有限公司疏附县供电公司",
+                "疏附县民政局",
+                "疏附县住房和城乡建设局",
+                "疏附县发展和改革委员会",
+                "疏附县公安局",
+                "疏附县财政局",
+            ]
+        );
+        // One character that fits no name, and there is no proof.
+        assert!(decode_columns(&cell.replacen('疏', "旅", 1), &registered).is_none());
+        // cooperative-025's cell does not come out whole: it stays judged.
+        let cell25 = &source
+            .rows
+            .iter()
+            .find(|r| r.list == Some(ListKind::Cooperative) && r.seq == 25)
+            .unwrap()
+            .departments;
+        assert!(decode_columns(cell25, &registered).is_none());
+    }
+
+    #[test]
+    fn text_of_a_neighbouring_row_is_not_published_under_this_one() {
+        let (source, reviewed) = real();
+        let out = repair(&source, &reviewed);
+        let m = imported(&out, "cooperative-095");
+        assert!(
+            m.body.ends_with("## 乡镇(街道)配合职责\n\n\n"),
+            "{}",
+            m.body
+        );
+        assert!(!m.body.contains("对险情征兆明显的地区"));
+        let note = m.front.review.as_deref().unwrap();
+        assert!(
+            note.contains("与配合履职事项第 94 项的乡镇(街道)配合职责中的一段逐字相同"),
+            "{note}"
+        );
+        // The row it came from keeps it.
+        assert!(imported(&out, "cooperative-094")
+            .body
+            .contains("对险情征兆明显的地区"));
     }
 
     #[test]

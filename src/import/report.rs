@@ -6,7 +6,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::repair::Imported;
+use super::repair::{Imported, Repair};
+use super::reviewed::Reviewed;
 use super::source::Source;
 use crate::content::ListKind;
 
@@ -19,7 +20,13 @@ static STATED_CATEGORIES: LazyLock<Regex> =
 static STATED_DEPARTMENTS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"涉及\s*(\d+)\s*个部门").unwrap_or_else(|_| unreachable!()));
 
-pub fn render(source_name: &str, source: &Source, imported: &Imported, notes: &[String]) -> String {
+pub fn render(
+    source_name: &str,
+    source: &Source,
+    imported: &Imported,
+    reviewed: &Reviewed,
+) -> String {
+    let notes = &reviewed.notes;
     let mut r = String::new();
     r.push_str("# 导入报告\n\n");
     r.push_str(&format!("来源：`{source_name}`"));
@@ -92,6 +99,39 @@ pub fn render(source_name: &str, source: &Source, imported: &Imported, notes: &[
         ));
     }
 
+    let without: Vec<String> = imported
+        .matters
+        .iter()
+        .filter(|m| m.id.list != ListKind::Basic && m.front.departments.is_empty())
+        .map(|m| format!("{} {}", m.id, m.front.title))
+        .collect();
+    r.push_str(&format!(
+        "\n部门数按发布的事项计（一个事项列出几个部门就计入几个部门）。没有部门的配合或收回事项：{} 项{}\n",
+        without.len(),
+        if without.is_empty() {
+            "。".to_string()
+        } else {
+            format!("（{}）。", without.join("；"))
+        }
+    ));
+
+    r.push_str("\n## 修复与判断\n\n导入时对每个单元格都去掉提取产生的 HTML 片段和中文词语中间的空格，拆开连在一行的编号条目；以下为各类修复与判断的处数（同一事项可有多处），详见下文各事项的 review 说明。\n\n| 类别 | 处数 | 事项数 |\n| --- | ---: | ---: |\n");
+    for kind in Repair::ALL {
+        let places: usize = imported
+            .matters
+            .iter()
+            .map(|m| m.repairs.iter().filter(|&&k| k == kind).count())
+            .sum();
+        let matters = imported
+            .matters
+            .iter()
+            .filter(|m| m.repairs.contains(&kind))
+            .count();
+        if places > 0 {
+            r.push_str(&format!("| {} | {places} | {matters} |\n", kind.name()));
+        }
+    }
+
     r.push_str("\n## 说明与表格的差异\n\n以表格为准；下列差异供编辑核对原件。\n\n");
     let intro = source.intro.as_deref().unwrap_or("");
     let mut diffs = Vec::new();
@@ -133,6 +173,15 @@ pub fn render(source_name: &str, source: &Source, imported: &Imported, notes: &[
     for c in &imported.categories {
         if !intro.contains(&c.name) {
             diffs.push(format!("表格中的类别“{}”在说明中没有出现。", c.name));
+        }
+    }
+    for c in &reviewed.category {
+        let used = imported.categories.iter().any(|x| x.name == c.name);
+        if !used && intro.contains(&c.name) {
+            diffs.push(format!(
+                "说明列出的类别“{}”在表格中没有事项（网站不设此类别）。",
+                c.name
+            ));
         }
     }
     let stated_depts: Vec<u32> = STATED_DEPARTMENTS

@@ -16,6 +16,9 @@ pub struct Reviewed {
     /// Remarks for the import report (differences the code cannot see).
     #[serde(default)]
     pub notes: Vec<String>,
+    /// A short note, approved by an editor, that the home page shows under
+    /// the 说明 where the 说明 disagrees with the tables.
+    pub intro_note: Option<String>,
     #[serde(default)]
     pub category: Vec<Category>,
     #[serde(default)]
@@ -37,6 +40,11 @@ pub struct RowJudgement {
     pub title_readable: Option<String>,
     pub category: Option<String>,
     pub departments: Option<Vec<String>>,
+    /// Passages of the row's duties (each inside one item or paragraph, as
+    /// extracted) that a person judged unreadable beyond what the rule in
+    /// [`super::unreadable`] finds: published as its placeholder.
+    #[serde(default)]
+    pub unreadable: Vec<String>,
     /// The reason, in Chinese, for the editor holding the PDF.
     pub note: String,
 }

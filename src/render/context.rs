@@ -53,6 +53,8 @@ struct SiteMeta<'a> {
     domain: &'a str,
     township: &'a str,
     description: &'a str,
+    /// The sentence shown on the page of a matter under review.
+    review_notice: &'a str,
     base: &'a str,
     url: Option<&'a str>,
     date: String,
@@ -68,7 +70,7 @@ struct Row<'a> {
     list_name: &'a str,
     category: Option<&'a Link>,
     departments: &'a [crate::model::DepartmentLink],
-    review: bool,
+    under_review: bool,
 }
 
 fn row(m: &MatterView) -> Row<'_> {
@@ -79,7 +81,7 @@ fn row(m: &MatterView) -> Row<'_> {
         list_name: m.list_name,
         category: m.category.as_ref(),
         departments: &m.departments,
-        review: m.review.is_some(),
+        under_review: m.under_review,
     }
 }
 
@@ -103,6 +105,10 @@ struct CrossRef<'a> {
     department_html: Option<&'a str>,
     /// True when `department_html` is shared by several departments.
     shared: bool,
+    /// True when the duties are split by department but this one has no
+    /// subsection: `department_html` is then the text whose department is
+    /// not known (lost in extraction), not this department's own.
+    unattributed: bool,
     township_html: Option<&'a str>,
     work_html: Option<&'a str>,
 }
@@ -126,6 +132,7 @@ pub fn pages(site: &Site, assets: &Assets) -> Vec<Page> {
                     .unwrap_or(""),
                 township: &site.config.township,
                 description: &site.config.description,
+                review_notice: &site.config.review_notice,
                 base: &site.config.base_path,
                 url: site.config.url.as_deref(),
                 date: site.date(),
@@ -192,6 +199,7 @@ pub fn pages(site: &Site, assets: &Assets) -> Vec<Page> {
     let mut c = Context::new();
     c.insert("intro_title", &site.intro_title);
     c.insert("intro_html", &site.intro_html);
+    c.insert("intro_note", &site.intro_note);
     c.insert("categories", &site.categories);
     c.insert("departments", &site.departments);
     c.insert("total", &site.matters.len());
@@ -293,6 +301,16 @@ pub fn pages(site: &Site, assets: &Assets) -> Vec<Page> {
                 let duties = m.section(SECTION_DEPARTMENT_DUTIES);
                 let own =
                     duties.and_then(|s| s.subsections.iter().find(|sub| sub.heading == dept.name));
+                // A department without its own subsection is given only the
+                // text before the subsections (whose department the source
+                // lost), never another department's duties.
+                let unassigned = duties.map(|s| {
+                    if s.subsections.is_empty() {
+                        s.html.as_str()
+                    } else {
+                        s.lead_html.as_str()
+                    }
+                });
                 let entry = CrossRef {
                     row: row(m),
                     others: m
@@ -300,8 +318,13 @@ pub fn pages(site: &Site, assets: &Assets) -> Vec<Page> {
                         .iter()
                         .filter(|d| d.name != dept.name)
                         .collect(),
-                    department_html: own.or(duties).map(|s| s.html.as_str()),
+                    department_html: own
+                        .map(|s| s.html.as_str())
+                        .or(unassigned)
+                        .filter(|h| !h.trim().is_empty()),
                     shared: own.is_none() && m.departments.len() > 1,
+                    unattributed: own.is_none()
+                        && duties.is_some_and(|s| !s.subsections.is_empty()),
                     township_html: m.section(SECTION_TOWNSHIP_DUTIES).map(|s| s.html.as_str()),
                     work_html: m.section(SECTION_WORK_METHOD).map(|s| s.html.as_str()),
                 };

@@ -26,6 +26,15 @@ pub fn load_templates(theme: &Path) -> Result<Tera, RenderError> {
     let glob = theme.join("templates").join("**").join("*.html");
     let mut tera = Tera::new(&glob.to_string_lossy()).map_err(|e| RenderError::Load(chain(&e)))?;
     tera.autoescape_on(vec![".html", ".xml"]);
+    // `{{ page.date | zh_date }}`: 2025-07 → 2025年7月, as the document writes dates.
+    tera.register_filter(
+        "zh_date",
+        |value: &tera::Value, _: &std::collections::HashMap<String, tera::Value>| {
+            Ok(tera::Value::String(crate::date::chinese(
+                value.as_str().unwrap_or_default(),
+            )))
+        },
+    );
     for required in context::TEMPLATES {
         if !tera.get_template_names().any(|n| n == *required) {
             return Err(RenderError::Load(format!("缺少模板 {required}")));
