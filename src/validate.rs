@@ -92,10 +92,11 @@ fn check_matter(m: &Matter, categories: &[&str], departments: &[&str], diags: &m
     let at = |key: &str| m.position_of(key);
     let has_review = f.review.as_deref().is_some_and(|r| !r.trim().is_empty());
 
-    if f.seq < 1 || f.seq > 9999 {
+    // Any positive number: a county's site may hold tens of thousands.
+    if f.seq < 1 || u32::try_from(f.seq).is_err() {
         diags
             .error(file, at("seq"), format!("seq = {} 无效", f.seq))
-            .help("seq 是事项在清单中的序号，从 1 开始的整数");
+            .help("seq 是事项在清单中的序号，从 1 开始的正整数");
     }
     let mut names = vec![("title", f.title.as_str())];
     names.extend(f.category.iter().map(|c| ("category", c.as_str())));
