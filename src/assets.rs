@@ -41,6 +41,12 @@ pub fn copy_static(theme: &Path, base_path: &str, out: &dyn Sink) -> Result<Asse
             .replace('\\', "/");
         let bytes = std::fs::read(entry.path())
             .map_err(|e| format!("无法读取 {}：{e}", entry.path().display()))?;
+        // The hash makes a name 11 bytes longer; file systems allow 255.
+        if rel.split('/').any(|part| part.len() > 200) {
+            return Err(format!(
+                "theme/static/{rel}：文件名太长（超过 200 字节），请改短"
+            ));
+        }
         let target = format!("static/{}", hashed_name(&rel, &bytes));
         assets.insert(rel, format!("{base_path}{target}"));
         out.put(&target, &bytes).map_err(|e| e.to_string())?;

@@ -86,15 +86,17 @@ pub fn write_data(site: &Site, out: &dyn Sink) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
 
     // One column per section heading used anywhere, standard ones first.
-    let mut headings: Vec<&str> = SECTION_ORDER.to_vec();
-    for m in &site.matters {
-        for s in &m.sections {
-            if !headings.contains(&s.heading.as_str()) {
-                headings.push(&s.heading);
-            }
-        }
-    }
-    headings.retain(|h| site.matters.iter().any(|m| m.section(h).is_some()));
+    let used: std::collections::BTreeSet<&str> = site
+        .matters
+        .iter()
+        .flat_map(|m| m.sections.iter().map(|s| s.heading.as_str()))
+        .collect();
+    let mut headings: Vec<&str> = SECTION_ORDER
+        .iter()
+        .copied()
+        .filter(|h| used.contains(h))
+        .collect();
+    headings.extend(used.iter().copied().filter(|h| !SECTION_ORDER.contains(h)));
     // A BOM so that Excel on Chinese Windows reads the file as UTF-8.
     let mut csv_bytes = "\u{feff}".as_bytes().to_vec();
     {
@@ -111,7 +113,9 @@ pub fn write_data(site: &Site, out: &dyn Sink) -> Result<(), String> {
             "状态",
         ];
         header.extend(headings.iter().copied());
-        w.write_record(&header).map_err(|e| e.to_string())?;
+        // Section headings are the clerk's text: as guarded as any cell.
+        w.write_record(header.into_iter().map(|c| spreadsheet_safe(c).into_owned()))
+            .map_err(|e| e.to_string())?;
         for (m, r) in site.matters.iter().zip(&records) {
             let seq = m.seq.to_string();
             let depts = r.departments.join("、");
@@ -145,7 +149,9 @@ pub fn write_data(site: &Site, out: &dyn Sink) -> Result<(), String> {
 /// starting with `=`, `+`, `-`, `@`, tab or carriage return as a formula;
 /// as OWASP advises, such a cell gets a leading single quote.
 fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    // Spreadsheets skip leading spaces before they look for a formula.
+    let lead = cell.trim_start_matches(' ');
+    if cell.starts_with(['\t', '\r']) || lead.starts_with(['=', '+', '-', '@']) {
         format!("'{cell}").into()
     } else {
         cell.into()
@@ -235,7 +241,7 @@ mod tests {
 
     #[test]
     fn formulas_become_text() {
-        for cell in ["=1+1", "+86", "-x", "@SUM(A1)", "\tx", "\rx"] {
+        for cell in ["=1+1", "+86", "-x", "@SUM(A1)", "\tx", "\rx", " =1+1"] {
             assert_eq!(spreadsheet_safe(cell), format!("'{cell}"));
         }
         for cell in ["低保", "1. 审核", "", "a=b"] {
