@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::SiteConfig;
@@ -171,8 +172,10 @@ pub fn build(config: SiteConfig, content: Content) -> Site {
 
     let mut matters: Vec<&Matter> = content.matters.iter().collect();
     matters.sort_by_key(|m| m.id());
+    // Markdown to HTML for every section: the model's one heavy step, done
+    // in parallel.
     let mut views: Vec<MatterView> = matters
-        .iter()
+        .par_iter()
         .map(|m| {
             let id: MatterId = m.id();
             let f = &m.front;

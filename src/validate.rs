@@ -5,6 +5,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use crate::config::single_line_problem;
 use crate::content::{Content, ListKind, Matter};
 use crate::diagnostics::{Diagnostics, Position};
@@ -21,8 +23,21 @@ pub fn validate(content: &Content, diags: &mut Diagnostics) {
     let mut used_categories = HashSet::new();
     let mut used_departments = HashSet::new();
 
+    // Each matter on its own, in parallel; their findings are merged in
+    // the matters' order, so the output stays the same.
+    let per_matter: Vec<Diagnostics> = content
+        .matters
+        .par_iter()
+        .map(|m| {
+            let mut d = Diagnostics::default();
+            check_matter(m, &categories, &departments, &mut d);
+            d
+        })
+        .collect();
+    for d in per_matter {
+        d.into_items().for_each(|x| diags.push(x));
+    }
     for m in &content.matters {
-        check_matter(m, &categories, &departments, diags);
         let f = &m.front;
         if let Some(c) = &f.category {
             used_categories.insert(c.as_str());
