@@ -82,8 +82,7 @@ pub fn write_data(site: &Site, out: &dyn Sink) -> Result<(), String> {
         .collect();
     let mut json = serde_json::to_vec_pretty(&records).map_err(|e| e.to_string())?;
     json.push(b'\n');
-    out.put("data/matters.json", &json)
-        .map_err(|e| e.to_string())?;
+    crate::output::put_compressed(out, "data/matters.json", &json).map_err(|e| e.to_string())?;
 
     // One column per section heading used anywhere, standard ones first.
     let used: std::collections::BTreeSet<&str> = site
@@ -140,7 +139,7 @@ pub fn write_data(site: &Site, out: &dyn Sink) -> Result<(), String> {
         }
         w.flush().map_err(|e| e.to_string())?;
     }
-    out.put("data/matters.csv", &csv_bytes)
+    crate::output::put_compressed(out, "data/matters.csv", &csv_bytes)
         .map_err(|e| e.to_string())?;
     Ok(())
 }

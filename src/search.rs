@@ -259,8 +259,7 @@ pub fn write_index(site: &Site, out: &dyn Sink) -> Result<(), String> {
         .collect();
     serde_json::to_writer(&mut json, &stored).map_err(|e| e.to_string())?;
     json.extend(b"}}\n");
-    out.put("search/index.json", &json)
-        .map_err(|e| e.to_string())?;
+    crate::output::put_compressed(out, "search/index.json", &json).map_err(|e| e.to_string())?;
     Ok(())
 }
 

@@ -182,6 +182,21 @@ pub trait Sink: Sync {
     fn put(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError>;
 }
 
+/// Writes `rel` and, beside it, `rel.gz` compressed ahead of time, so that a
+/// server set up for it (nginx `gzip_static`) sends the big data and search
+/// files compressed without compressing them on every request. The gzip
+/// header carries no time or name: the same input, the same bytes.
+pub fn put_compressed(sink: &dyn Sink, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
+    use std::io::Write as _;
+    sink.put(rel, bytes)?;
+    let gz_path = format!("{rel}.gz");
+    let mut gz = flate2::GzBuilder::new().write(Vec::new(), flate2::Compression::new(6));
+    gz.write_all(bytes)
+        .and_then(|()| gz.finish())
+        .map_err(io_err(Path::new(&gz_path)))
+        .and_then(|gz| sink.put(&gz_path, &gz))
+}
+
 /// Counts the files `check` would write.
 #[derive(Debug, Default)]
 pub struct Discard {

@@ -219,22 +219,12 @@ test('the search data and other text are sent gzip-encoded when the client accep
   }
 });
 
-test('a precompressed file (name.gz beside name) is sent as it is', async () => {
-  // The build does not write .gz files yet; the configuration is ready for
-  // them (gzip_static). A file written here stands in for one.
-  const file = join(dist, 'search/index.json');
-  const gz = `${file}.gz`;
-  const bytes = gzipSync(readFileSync(file), { level: 9 });
-  writeFileSync(gz, bytes);
-  try {
-    const res = await get(`${nginx.url}search/index.json`, { 'accept-encoding': 'gzip, br' });
-    assert.equal(res.headers['content-encoding'], 'gzip');
-    assert.equal(res.headers['content-length'], String(bytes.length), 'not the precompressed file');
-    assert.ok(res.body.equals(bytes));
-    assert.match(res.headers['content-type'], TYPES['.json']);
-    assertSecurityHeaders(res, policy, 'precompressed');
-  } finally {
-    rmSync(gz);
+test('the precompressed files the build writes (name.gz beside name) are sent as they are', async () => {
+  for (const path of ['search/index.json', 'data/matters.json', 'data/matters.csv']) {
+    const res = await get(`${nginx.url}${path}`, { 'accept-encoding': 'gzip, br' });
+    assert.equal(res.headers['content-encoding'], 'gzip', path);
+    assert.ok(res.body.equals(readFileSync(join(dist, `${path}.gz`))), `${path}: not the prebuilt .gz (gzip_static)`);
+    assert.ok(gunzipSync(res.body).equals(readFileSync(join(dist, path))), `${path}: the .gz is not the file`);
   }
 });
 

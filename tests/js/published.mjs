@@ -24,6 +24,9 @@ export const TYPES = {
   '.csv': /^text\/csv; charset=utf-8$/i,
   '.xml': /^(text|application)\/xml; charset=utf-8$/i,
   '.txt': /^text\/plain; charset=utf-8$/i,
+  // Precompressed copies the build writes beside the big data files.
+  // (Apache's mod_mime also applies the charset of .csv in matters.csv.gz.)
+  '.gz': /^application\/(x-)?gzip(; charset=utf-8)?$/i,
 };
 export const LONG_CACHE = 'public, max-age=31536000, immutable';
 export const SHORT_CACHE = 'no-cache';
