@@ -85,6 +85,14 @@ fn the_repository_content_checks_and_builds() {
     assert!(home.contains("商贸物流") && home.contains("人民武装"));
     let revoked5 = fs::read_to_string(dist.join("matters/revoked-005/index.html")).unwrap();
     assert!(revoked5.contains("疏附县残联"));
+    // Names as the source writes them, never expanded.
+    for (id, name, expanded) in [
+        ("cooperative-034", "县委网信办", "疏附县委网信办"),
+        ("cooperative-102", "县档案史志馆", "疏附县档案史志馆"),
+    ] {
+        let page = fs::read_to_string(dist.join(format!("matters/{id}/index.html"))).unwrap();
+        assert!(page.contains(name) && !page.contains(expanded), "{id}");
+    }
 
     // Text whose department heading was lost is labelled so on the matter
     // page; a listed department without a heading of its own (086's nine)
@@ -93,17 +101,26 @@ fn the_repository_content_checks_and_builds() {
     let lost = "（原文此处内容缺失，待核实）";
     let page = fs::read_to_string(dist.join("matters/cooperative-086/index.html")).unwrap();
     assert_eq!(page.matches("所属部门待核实的部分").count(), 1);
-    assert!(page.matches(lost).count() >= 10, "a start and nine departments");
+    assert!(
+        page.matches(lost).count() >= 10,
+        "a start and nine departments"
+    );
     let dept = fs::read_to_string(dist.join("departments/yingji/index.html")).unwrap();
     let entry = dept
         .split("<article")
         .find(|a| a.contains("cooperative-086"))
         .unwrap();
-    assert!(entry.contains(lost) && !entry.contains("防疫工作"), "{entry}");
+    assert!(
+        entry.contains(lost) && !entry.contains("防疫工作"),
+        "{entry}"
+    );
     // 056: 公安局 is not given 住建局's duty.
     let page = fs::read_to_string(dist.join("matters/cooperative-056/index.html")).unwrap();
     let police = page.split("疏附县公安局</h3>").nth(1).unwrap();
-    assert!(police.trim_start().starts_with(&format!("<p>{lost}")), "{police}");
+    assert!(
+        police.trim_start().starts_with(&format!("<p>{lost}")),
+        "{police}"
+    );
 
     // A sample page reads as the source does.
     let page = fs::read_to_string(dist.join("matters/cooperative-013/index.html")).unwrap();

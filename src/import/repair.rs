@@ -904,7 +904,7 @@ impl Split {
             notes.push(
                 Repair::LeadWithoutDepartment,
                 format!(
-                    "{section}：第一个部门标题之前的文字{}没有部门标题（可能在提取时丢失），页面标明“所属部门待核实”，待与原件核对。",
+                    "{section}：第一个部门标题之前的文字{}没有部门标题（可能在提取时丢失），页面上归入所属部门待核实的部分，待与原件核对。",
                     quote(&passage_text(&self.lead))
                 ),
             );
