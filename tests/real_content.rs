@@ -85,6 +85,17 @@ fn the_repository_content_checks_and_builds() {
     assert!(home.contains("商贸物流") && home.contains("人民武装"));
     let revoked5 = fs::read_to_string(dist.join("matters/revoked-005/index.html")).unwrap();
     assert!(revoked5.contains("疏附县残联"));
+    // Quotation marks in titles: paired “…”, or the source's own " kept.
+    let json: serde_json::Value =
+        serde_json::from_slice(&fs::read(dist.join("data/matters.json")).unwrap()).unwrap();
+    for m in json.as_array().unwrap() {
+        let title = m["title"].as_str().unwrap();
+        assert_eq!(
+            title.matches('“').count(),
+            title.matches('”').count(),
+            "{title}"
+        );
+    }
     // Names as the source writes them, never expanded.
     for (id, name, expanded) in [
         ("cooperative-034", "县委网信办", "疏附县委网信办"),
