@@ -96,6 +96,35 @@ fn the_repository_content_checks_and_builds() {
             "{title}"
         );
     }
+    // The data files keep each department's duties apart.
+    let record = |id: &str| {
+        json.as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let m56 = record("cooperative-056");
+    let duties = m56["department_duties"].as_object().unwrap();
+    assert_eq!(
+        duties["疏附县住房和城乡建设局"],
+        "负责建筑工程扬尘污染防治。"
+    );
+    assert_eq!(duties["疏附县公安局"], LOST);
+    let names: Vec<&String> = duties.keys().collect();
+    assert_eq!(names[0], "喀什地区生态环境局疏附县分局", "page order");
+    assert!(m56.get("department_duties_unattributed").is_none());
+    let m86 = record("cooperative-086");
+    assert!(m86["department_duties_unattributed"]
+        .as_str()
+        .unwrap()
+        .starts_with(&format!("{LOST}防疫工作")));
+    assert!(record("cooperative-001").get("department_duties").is_none());
+    let csv = fs::read_to_string(dist.join("data/matters.csv")).unwrap();
+    assert!(csv.contains("【疏附县住房和城乡建设局】负责建筑工程扬尘污染防治。\n【疏附县公安局】"));
+    assert!(csv.contains(&format!("【所属部门待核实】{LOST}防疫工作")));
+
     // Names as the source writes them, never expanded.
     for (id, name, expanded) in [
         ("cooperative-034", "县委网信办", "疏附县委网信办"),
@@ -109,11 +138,10 @@ fn the_repository_content_checks_and_builds() {
     // page; a listed department without a heading of its own (086's nine)
     // is said to have lost its text, on the matter page and on its page,
     // rather than being given the unattributed paragraph.
-    let lost = "（原文此处内容缺失，待核实）";
     let page = fs::read_to_string(dist.join("matters/cooperative-086/index.html")).unwrap();
     assert_eq!(page.matches("所属部门待核实的部分").count(), 1);
     assert!(
-        page.matches(lost).count() >= 10,
+        page.matches(LOST).count() >= 10,
         "a start and nine departments"
     );
     let dept = fs::read_to_string(dist.join("departments/yingji/index.html")).unwrap();
@@ -122,14 +150,14 @@ fn the_repository_content_checks_and_builds() {
         .find(|a| a.contains("cooperative-086"))
         .unwrap();
     assert!(
-        entry.contains(lost) && !entry.contains("防疫工作"),
+        entry.contains(LOST) && !entry.contains("防疫工作"),
         "{entry}"
     );
     // 056: 公安局 is not given 住建局's duty.
     let page = fs::read_to_string(dist.join("matters/cooperative-056/index.html")).unwrap();
     let police = page.split("疏附县公安局</h3>").nth(1).unwrap();
     assert!(
-        police.trim_start().starts_with(&format!("<p>{lost}")),
+        police.trim_start().starts_with(&format!("<p>{LOST}")),
         "{police}"
     );
 
