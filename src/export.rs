@@ -58,6 +58,47 @@ struct Record<'a> {
     /// `verified`, or `reviewing` while an editor checks it against the original.
     status: &'static str,
     sections: serde_json::Map<String, serde_json::Value>,
+    /// 上级部门职责 per department, in the order of the page, where the
+    /// section is divided by department.
+    #[serde(skip_serializing_if = "DepartmentDuties::is_empty")]
+    department_duties: DepartmentDuties<'a>,
+    /// 上级部门职责 above the first department heading, whose department
+    /// the source (as extracted) does not say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    department_duties_unattributed: Option<&'a str>,
+}
+
+/// Department → its duties, serialised as a JSON object in page order.
+struct DepartmentDuties<'a>(Vec<(&'a str, &'a str)>);
+
+impl DepartmentDuties<'_> {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for DepartmentDuties<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().copied())
+    }
+}
+
+/// What the CSV (and the JSON's `sections`) give for the 上级部门职责 of
+/// a section divided by department: each department's part after its name
+/// in 【】, the part whose department is unknown marked 【所属部门待核实】.
+fn readable_text(s: &crate::model::SectionView) -> String {
+    if s.subsections.is_empty() {
+        return s.text.clone();
+    }
+    let mut parts = Vec::new();
+    let lead = s.lead_text.trim();
+    if !lead.is_empty() {
+        parts.push(format!("【所属部门待核实】{lead}"));
+    }
+    for sub in &s.subsections {
+        parts.push(format!("【{}】{}", sub.heading, sub.text.trim()));
+    }
+    parts.join("\n")
 }
 
 pub fn write_data(site: &Site, out: &dyn Sink) -> Result<(), String> {
@@ -76,8 +117,28 @@ pub fn write_data(site: &Site, out: &dyn Sink) -> Result<(), String> {
             sections: m
                 .sections
                 .iter()
-                .map(|s| (s.heading.clone(), serde_json::Value::String(s.text.clone())))
+                .map(|s| {
+                    (
+                        s.heading.clone(),
+                        serde_json::Value::String(readable_text(s)),
+                    )
+                })
                 .collect(),
+            department_duties: DepartmentDuties(
+                m.section(crate::content::SECTION_DEPARTMENT_DUTIES)
+                    .map(|s| {
+                        s.subsections
+                            .iter()
+                            .map(|sub| (sub.heading.as_str(), sub.text.trim()))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            ),
+            department_duties_unattributed: m
+                .section(crate::content::SECTION_DEPARTMENT_DUTIES)
+                .filter(|s| !s.subsections.is_empty())
+                .map(|s| s.lead_text.trim())
+                .filter(|t| !t.is_empty()),
         })
         .collect();
     let mut json = serde_json::to_vec_pretty(&records).map_err(|e| e.to_string())?;
@@ -129,11 +190,11 @@ pub fn write_data(site: &Site, out: &dyn Sink) -> Result<(), String> {
                 r.status,
                 Status::of(m).name(),
             ];
-            row.extend(
-                headings
-                    .iter()
-                    .map(|h| m.section(h).map_or("", |s| s.text.as_str())),
-            );
+            let texts: Vec<String> = headings
+                .iter()
+                .map(|h| m.section(h).map_or(String::new(), readable_text))
+                .collect();
+            row.extend(texts.iter().map(String::as_str));
             w.write_record(row.into_iter().map(|c| spreadsheet_safe(c).into_owned()))
                 .map_err(|e| e.to_string())?;
         }

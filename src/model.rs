@@ -34,6 +34,8 @@ pub struct SectionView {
     pub text: String,
     /// HTML before the first subsection.
     pub lead_html: String,
+    /// Plain text before the first subsection.
+    pub lead_text: String,
     pub subsections: Vec<SectionView>,
 }
 
@@ -322,6 +324,7 @@ fn section_view(s: &crate::content::Section) -> SectionView {
         html: markdown::to_html(&s.markdown),
         text: markdown::to_plain(&s.markdown),
         lead_html: markdown::to_html(&s.lead),
+        lead_text: markdown::to_plain(&s.lead),
         subsections: s.subsections.iter().map(section_view).collect(),
     }
 }
