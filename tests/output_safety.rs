@@ -139,11 +139,23 @@ fn an_earlier_output_is_replaced_whole_and_marked() {
     assert!(qingdan(&["build"], &site).status.success());
     let dist = site.join("dist");
     let marker = fs::read_to_string(dist.join(".qingdan-site")).unwrap();
-    assert!(marker.contains("qingdan"), "{marker}");
-    fs::write(dist.join("stale.html"), "from an older build").unwrap();
-    let out = qingdan(&["build"], &site);
+    assert!(marker.starts_with("qingdan-site 2\n"), "{marker}");
+    assert!(
+        marker.contains("\nmatters/basic-001/index.html\n"),
+        "{marker}"
+    );
+    // The marker lists every file: a file put in by hand is not the
+    // build's to delete without --force.
+    fs::write(dist.join("stale.html"), "put in by hand").unwrap();
+    refused(
+        &qingdan(&["build"], &site),
+        &["1 项不是 qingdan 上次生成的：stale.html", "--force"],
+    );
+    let out = qingdan(&["build", "--force"], &site);
     assert!(out.status.success(), "{}", text(&out));
     assert!(!dist.join("stale.html").exists());
+    let out = qingdan(&["build"], &site);
+    assert!(out.status.success(), "{}", text(&out));
     assert_eq!(
         fs::read_to_string(dist.join(".qingdan-site")).unwrap(),
         marker
@@ -178,7 +190,6 @@ fn a_linked_output_is_updated_where_it_points_and_the_link_kept() {
         .is_symlink());
 
     // Rebuilt with new content: the served copy changes, the link stays.
-    fs::write(real.join("stale.html"), "").unwrap();
     let index = site.join("content/_index.md");
     let home = fs::read_to_string(&index).unwrap();
     fs::write(&index, format!("{home}\n新增的说明文字。\n")).unwrap();
@@ -193,7 +204,6 @@ fn a_linked_output_is_updated_where_it_points_and_the_link_kept() {
     assert!(fs::read_to_string(link.join("index.html"))
         .unwrap()
         .contains("新增的说明文字"));
-    assert!(!real.join("stale.html").exists());
     assert!(ours(&www).is_empty() && ours(&site).is_empty());
 
     // The folder pointed at passes the same guard.
