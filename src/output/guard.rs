@@ -706,4 +706,72 @@ mod tests {
             Err(Refusal::Unresolvable(..))
         ));
     }
+
+    #[test]
+    fn the_marker_lists_files_and_is_read_back_only_when_whole() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        assert_eq!(read_marker(dir), Marker::Missing);
+        let text = marker_text(["b/index.html", "a.css", "odd\nname\\x", "a.css", MARKER]);
+        assert!(text.starts_with("qingdan-site 2\n# "), "{text}");
+        assert!(
+            text.ends_with("files:\na.css\nb/index.html\nodd\\nname\\\\x\n"),
+            "{text}"
+        );
+        fs::write(dir.join(MARKER), &text).unwrap();
+        let Marker::Files(files) = read_marker(dir) else {
+            panic!("not read back");
+        };
+        assert_eq!(
+            files.into_iter().collect::<Vec<_>>(),
+            ["a.css", "b/index.html", "odd\nname\\x"]
+        );
+        for bad in [
+            "",
+            "本目录由 qingdan 生成。\n",
+            "qingdan-site 2\n# no list\n",
+            &text[..text.len() - 1],
+            "qingdan-site 3\nfiles:\n",
+        ] {
+            fs::write(dir.join(MARKER), bad).unwrap();
+            assert_eq!(read_marker(dir), Marker::Invalid, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_marked_folder_with_anything_unlisted_is_refused_unless_forced() {
+        let tmp = site();
+        let root = tmp.path();
+        let dist = root.join("dist");
+        fs::create_dir_all(dist.join("matters/a")).unwrap();
+        fs::write(dist.join("matters/a/index.html"), "").unwrap();
+        fs::write(dist.join("index.html"), "").unwrap();
+        let text = marker_text(["index.html", "matters/a/index.html"]);
+        fs::write(dist.join(MARKER), text).unwrap();
+        assert_eq!(inspect(root, &target(&dist), false).unwrap(), Found::Site);
+        fs::create_dir_all(dist.join("matters/b/deep")).unwrap();
+        fs::write(dist.join("matters/b/deep/x"), "").unwrap();
+        fs::write(dist.join("notes.txt"), "").unwrap();
+        let msg = inspect(root, &target(&dist), false)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains("2 项不是 qingdan 上次生成的：matters/b、notes.txt"),
+            "{msg}"
+        );
+        assert_eq!(inspect(root, &target(&dist), true).unwrap(), Found::Forced);
+    }
+
+    #[test]
+    fn system_folders_are_refused_even_with_force() {
+        let tmp = site();
+        for dir in ["/usr", "/etc", "/var", "/tmp", "/home", "/srv", "/opt"] {
+            let err = inspect(tmp.path(), &target(Path::new(dir)), true).unwrap_err();
+            // /tmp holds the test site: refused as its ancestor first.
+            assert!(
+                matches!(err, Refusal::System(..) | Refusal::SiteRoot(_)),
+                "{dir}: {err}"
+            );
+        }
+    }
 }
