@@ -1,8 +1,10 @@
 //! Whether a build may replace a path. A build replaces its output folder
-//! whole, so it may only replace a folder that qingdan itself wrote (it holds
-//! the marker file), an empty folder, or a path where nothing is yet. Some
-//! places are refused even with `--force`: the site itself, its ancestors,
-//! `content/`, `theme/`, another site's root and git repositories.
+//! whole, so it may only replace a folder that qingdan itself wrote (its
+//! marker lists every file, and it holds nothing else), an empty folder, or
+//! a path where nothing is yet. Some places are refused even with
+//! `--force`: the site itself, its ancestors, `content/` and `theme/` (also
+//! where links lead), another site's root or sources, git repositories and
+//! mounts anywhere inside, the home folder and the system's top folders.
 
 use std::ffi::OsStr;
 use std::fmt;
