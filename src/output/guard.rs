@@ -181,6 +181,8 @@ pub enum Refusal {
     Git(String, String),
     #[error("拒绝写入 {0}：其中有 site.toml，它是一个 qingdan 站点的根目录，不是生成的网站（--force 也不例外）。请换一个输出目录。")]
     OtherSite(String),
+    #[error("拒绝写入 {0}：其中的 {1} 是一个 qingdan 站点的根目录（有 site.toml 和 content/），替换会删除那个站点（--force 也不例外）。请换一个输出目录。")]
+    OtherSiteInside(String, String),
     #[error("拒绝写入 {0}：它是一个文件，不是目录。构建会整体替换输出目录，这个文件会被删除。请换一个输出目录；若确实不再需要这个文件，请先自行删除它。")]
     NotAFolder(String),
     #[error("拒绝替换 {place}：这个目录不是 qingdan 生成的（其中没有有效的标记文件 .qingdan-site），里面有 {count} 项：{sample}。构建会整体替换输出目录，其中原有的一切都会被删除。{advice}")]
@@ -344,6 +346,9 @@ pub fn inspect_ident(
     if let Some(mount) = scan.mount {
         return Err(Refusal::Mount(place, mount.display().to_string()));
     }
+    if let Some(site) = scan.site {
+        return Err(Refusal::OtherSiteInside(place, site.display().to_string()));
+    }
     if force {
         return Ok((Found::Forced, Some(ident)));
     }
@@ -437,14 +442,16 @@ struct Scan {
     git: Option<PathBuf>,
     /// A folder on another mount (a file system mounted inside).
     mount: Option<PathBuf>,
+    /// Another site's root (`site.toml` beside `content/`).
+    site: Option<PathBuf>,
     /// Entries the marker does not list (a folder once, not what it holds).
     extra: Vec<String>,
 }
 
-/// Walks `dir` (links are not followed) looking for repositories and
-/// mounts, and, when `listed` is given, for entries that are neither a
-/// listed file nor a folder holding one. Stops at the first repository or
-/// mount.
+/// Walks `dir` (links are not followed) looking for repositories, mounts
+/// and other sites, and, when `listed` is given, for entries that are
+/// neither a listed file nor a folder holding one. Stops at the first
+/// repository, mount or site.
 fn scan(
     dir: &Path,
     top: &tree::Ident,
@@ -473,6 +480,12 @@ fn scan(
             let id = tree::ident(path)?;
             if !id.same_mount(top) {
                 found.mount = Some(path.to_path_buf());
+                return Ok(found);
+            }
+        } else if entry.file_name() == "site.toml" {
+            let site = path.parent().unwrap_or(dir);
+            if site.join("content").is_dir() {
+                found.site = Some(site.to_path_buf());
                 return Ok(found);
             }
         }
@@ -619,6 +632,14 @@ mod tests {
         assert!(matches!(
             inspect(root, &target(&bare), true),
             Err(Refusal::Git(..))
+        ));
+        // Another site deeper inside a folder that --force would replace.
+        let holder = other.path().join("holder");
+        fs::create_dir_all(holder.join("sites/x/content")).unwrap();
+        fs::write(holder.join("sites/x/site.toml"), "").unwrap();
+        assert!(matches!(
+            inspect(root, &target(&holder), true),
+            Err(Refusal::OtherSiteInside(..))
         ));
         // A repository deeper inside a folder that --force would replace.
         let www = other.path().join("www");
