@@ -517,6 +517,23 @@ fn a_mount_inside_the_output_is_never_emptied() {
         "precious"
     );
 
+    // Deleting what an interrupted build left never crosses into a mount.
+    let left = site.join(".qingdan-staging-dist-Ab12Cd/uploads");
+    fs::create_dir_all(&left).unwrap();
+    fs::write(left.parent().unwrap().join("index.html"), "half").unwrap();
+    let script = "rmdir dist/matters/uploads; \
+                  mount --bind ../uploads .qingdan-staging-dist-Ab12Cd/uploads || exit 99; \
+                  \"$Q\" build";
+    let out = in_mount_namespace(script, &site).unwrap();
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    assert!(t.contains("无法删除") && t.contains("挂载点"), "{t}");
+    assert_eq!(
+        fs::read_to_string(uploads.join("file.pdf")).unwrap(),
+        "precious"
+    );
+    assert!(!left.parent().unwrap().join("index.html").exists());
+
     // The output folder itself a mount point: cannot be renamed (EBUSY).
     let www = tmp.path().join("www");
     fs::create_dir(&www).unwrap();

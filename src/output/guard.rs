@@ -200,8 +200,8 @@ pub enum Refusal {
     System(String, &'static str),
     #[error("拒绝写入 {0}：{1} 是另一个文件系统的挂载点（--force 也不例外）。构建会整体替换输出目录，挂载在那里的文件也会被删除。请先卸载它，或换一个输出目录。")]
     Mount(String, String),
-    #[error("拒绝写入 {0}：它本身是一个挂载点。构建先把新网站写在输出目录旁边，再一步换入，而挂载点不能被改名或替换（系统会报 EBUSY）。请把 --output 指向挂载点里面的一个文件夹（例如 {0}/lzqd），或者让 --output 是一个指向那个文件夹的符号链接。")]
-    MountPoint(String),
+    #[error("拒绝写入 {0}：它本身是一个挂载点。构建先把新网站写在输出目录旁边，再一步换入，而挂载点不能被改名或替换（系统会报 EBUSY）。请把 --output 指向挂载点里面的一个文件夹（例如 {1}），或者让 --output 是一个指向那个文件夹的符号链接。")]
+    MountPoint(String, String),
     #[error("拒绝替换 {place}：其中虽有标记文件 .qingdan-site，但还有 {count} 项不是 qingdan 上次生成的：{sample}。（常见原因：把生成的网站连同 .qingdan-site 复制进了网站根目录，或手工建立了标记文件。）构建会整体替换输出目录，这些也会被删除。请把 --output 指向只存放本网站的目录；若确实要删除它们，请加上 --force。")]
     Extra {
         place: String,
@@ -297,7 +297,8 @@ pub fn inspect_ident(
     }
     let ident = tree::ident(dir).map_err(|e| Refusal::Io(place.clone(), e))?;
     if tree::is_mount_point(dir) {
-        return Err(Refusal::MountPoint(place));
+        let inside = dir.join("lzqd").display().to_string();
+        return Err(Refusal::MountPoint(place, inside));
     }
     let mut names: Vec<String> = fs::read_dir(dir)
         .and_then(|entries| {
