@@ -363,6 +363,34 @@ pub fn inspect_ident(
     Ok((Found::Site, Some(ident)))
 }
 
+/// Whether the folder at `dir` (the output, moved aside by the swap) still
+/// holds what [`inspect`] found there: still nothing for `Empty`; for
+/// `Site`, still nothing its marker does not list; for both `Site` and
+/// `Forced`, still no repository, mount or other site inside.
+pub fn still_as_found(dir: &Path, found: Found) -> bool {
+    match found {
+        Found::Nothing => false,
+        Found::Empty => fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none()),
+        Found::Site | Found::Forced => {
+            let Ok(top) = tree::ident(dir) else {
+                return false;
+            };
+            let marker = read_marker(dir);
+            let listed = match (&marker, found) {
+                (Marker::Files(files), Found::Site) => Some(files),
+                (_, Found::Site) => return false,
+                _ => None,
+            };
+            scan(dir, &top, listed).is_ok_and(|s| {
+                s.git.is_none()
+                    && s.mount.is_none()
+                    && s.site.is_none()
+                    && (listed.is_none() || s.extra.is_empty())
+            })
+        }
+    }
+}
+
 /// Places that are never an output, whatever is in them: the site, its
 /// ancestors and its sources (also where links lead), another site's
 /// sources, the home folder and the system's top folders.
@@ -797,5 +825,23 @@ mod tests {
                 "{dir}: {err}"
             );
         }
+    }
+
+    #[test]
+    fn a_folder_is_still_as_found_only_while_nothing_was_added() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("dist");
+        fs::create_dir(&dir).unwrap();
+        assert!(still_as_found(&dir, Found::Empty));
+        fs::write(dir.join("index.html"), "").unwrap();
+        assert!(!still_as_found(&dir, Found::Empty));
+        assert!(!still_as_found(&dir, Found::Site), "no marker");
+        fs::write(dir.join(MARKER), marker_text(["index.html"])).unwrap();
+        assert!(still_as_found(&dir, Found::Site));
+        fs::write(dir.join("precious.html"), "").unwrap();
+        assert!(!still_as_found(&dir, Found::Site));
+        assert!(still_as_found(&dir, Found::Forced));
+        fs::create_dir_all(dir.join("x/.git")).unwrap();
+        assert!(!still_as_found(&dir, Found::Forced));
     }
 }

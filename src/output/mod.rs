@@ -297,11 +297,14 @@ impl Staged {
         // Once more, immediately before the swap: what is there now is what
         // the swap may replace, and nothing else.
         let (found, ident) = guard::inspect_ident(&prepared.root, target, prepared.force)?;
+        // Checked once more after an exchange, on the folder swapped out: a
+        // file put in between the inspection and the swap undoes the swap.
+        let check = |old: &Path| guard::still_as_found(old, found);
         let expect = match (found, ident) {
             (Found::Nothing, _) | (_, None) => swap::Expect::Nothing,
-            (found, Some(ident)) => swap::Expect::Folder {
+            (_, Some(ident)) => swap::Expect::Folder {
                 ident,
-                empty: found == Found::Empty,
+                check: &check,
             },
         };
         let path = staging.path();

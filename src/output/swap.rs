@@ -126,12 +126,16 @@ impl From<io::Error> for SwapError {
 
 /// What the output was when last inspected, so that the swap replaces that
 /// and nothing else.
-#[derive(Debug, Clone, Copy)]
-pub enum Expect {
+#[derive(Clone, Copy)]
+pub enum Expect<'a> {
     /// Nothing was there: a folder that appears meanwhile is never replaced.
     Nothing,
-    /// This folder; `empty`: it held nothing and must still hold nothing.
-    Folder { ident: Ident, empty: bool },
+    /// This folder, which must still pass `check` once swapped out (its
+    /// contents as inspected: still empty, still nothing unlisted).
+    Folder {
+        ident: Ident,
+        check: &'a dyn Fn(&Path) -> bool,
+    },
 }
 
 /// Puts the folder `staged` at `dir`, both in `parent`, if `dir` is still
@@ -142,18 +146,15 @@ pub fn replace(
     dir: &Path,
     parent: &Path,
     tag: &str,
-    expect: Expect,
+    expect: Expect<'_>,
 ) -> Result<Option<PathBuf>, SwapError> {
     match expect {
         Expect::Nothing => {
             rename_noreplace(staged, dir)?;
             Ok(None)
         }
-        Expect::Folder { ident, empty } => {
-            let still = |old: &Path| {
-                tree::ident(old).is_ok_and(|id| id == ident)
-                    && (!empty || fs::read_dir(old).is_ok_and(|mut d| d.next().is_none()))
-            };
+        Expect::Folder { ident, check } => {
+            let still = |old: &Path| tree::ident(old).is_ok_and(|id| id == ident) && check(old);
             if exchange(staged, dir)? {
                 // `staged` now names what was at `dir`.
                 if !still(staged) {
@@ -289,7 +290,7 @@ mod tests {
             site(&staged, "new");
             let expect = Expect::Folder {
                 ident: tree::ident(&dist).unwrap(),
-                empty: false,
+                check: &|_| true,
             };
             let old = if by_renames {
                 replace_by_renames(&staged, &dist, tmp.path(), "dist", |_| true).unwrap()
@@ -352,16 +353,17 @@ mod tests {
         fs::write(www.join("precious.html"), "keep").unwrap();
         let expect = Expect::Folder {
             ident: inspected,
-            empty: false,
+            check: &|_| true,
         };
         assert!(matches!(
             replace(&staged, &www, p, "www", expect),
             Err(SwapError::Changed)
         ));
         // An empty folder filled meanwhile.
+        let is_empty = |p: &Path| fs::read_dir(p).is_ok_and(|mut d| d.next().is_none());
         let expect = Expect::Folder {
             ident: tree::ident(&www).unwrap(),
-            empty: true,
+            check: &is_empty,
         };
         assert!(matches!(
             replace(&staged, &www, p, "www", expect),
