@@ -58,6 +58,24 @@ pub fn lint(markdown: &str) -> Vec<Finding> {
                         problem: Problem::TooDeep,
                     });
                 }
+                // Attribute text (link titles, a code block's language)
+                // reaches the page too.
+                let attribute = match &tag {
+                    Tag::Link { title, .. } | Tag::Image { title, .. } => Some(title.as_ref()),
+                    Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(info)) => {
+                        Some(info.as_ref())
+                    }
+                    _ => None,
+                };
+                if let Some(c) = attribute.and_then(|a| {
+                    a.chars()
+                        .find(|&c| crate::text_file::is_forbidden_control(c))
+                }) {
+                    found.push(Finding {
+                        offset: range.start,
+                        problem: Problem::Control { code: c as u32 },
+                    });
+                }
                 if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = tag {
                     if let Some(scheme) = unsafe_scheme(&dest_url) {
                         found.push(Finding {
@@ -324,6 +342,18 @@ mod tests {
 
         let f = lint("正文&#x1B;[31m与&#8;");
         assert_eq!(f[0].problem, Problem::Control { code: 0x1b });
+        for md in [
+            "[链接](https://a.cn \"标题&#x1B;反转\")",
+            "![图](https://a.cn/x.png \"&#x2028;\")",
+            "```x&#x202E;y\ncode\n```\n",
+        ] {
+            assert!(
+                lint(md)
+                    .iter()
+                    .any(|f| matches!(f.problem, Problem::Control { .. })),
+                "{md}"
+            );
+        }
     }
 
     #[test]

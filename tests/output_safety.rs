@@ -698,3 +698,31 @@ fn force_refuses_another_sites_sources_and_the_home_folder() {
     refused(&out, &["用户的主目录", "--force 也不例外"]);
     assert!(home.join(".bashrc").is_file());
 }
+
+/// Second review: sources reached through links inside content/ are
+/// protected where they really are, and nothing inside the system's own
+/// trees is ever an output, even with --force.
+#[cfg(unix)]
+#[test]
+fn linked_sources_and_system_trees_are_never_replaced() {
+    use std::os::unix::fs::symlink;
+    let site = fixture_site();
+    let root = site.path();
+    fs::rename(root.join("content/basic"), root.join("basic-src")).unwrap();
+    symlink("../basic-src", root.join("content/basic")).unwrap();
+    let before = snapshot(&root.join("basic-src"));
+    let out = qingdan(&["build", "--output", "basic-src", "--force"], root);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(snapshot(&root.join("basic-src")), before, "matters kept");
+
+    for dir in [
+        "/usr/local/qingdan-never/dist",
+        "/var/lib/qingdan-never",
+        "/etc/qingdan-never",
+    ] {
+        let out = qingdan(&["build", "--output", dir, "--force"], root);
+        assert_eq!(out.status.code(), Some(1), "{dir}: {}", text(&out));
+        assert!(text(&out).contains("系统目录"), "{dir}: {}", text(&out));
+        assert!(!Path::new(dir).exists(), "{dir} was created");
+    }
+}

@@ -422,6 +422,22 @@ fn protected(root: &Path, dir: &Path, place: &str) -> Result<(), Refusal> {
             }
         }
     }
+    // Files and folders reached through links inside the sources are
+    // sources too, wherever they really are.
+    for part in ["content", "theme"] {
+        for p in linked_places(&real_root.join(part)) {
+            if dir.starts_with(&p) {
+                return Err(Refusal::SiteSource(place.to_string(), part));
+            }
+            if p.starts_with(dir) {
+                return Err(Refusal::ContainsSource(
+                    place.to_string(),
+                    part,
+                    p.display().to_string(),
+                ));
+            }
+        }
+    }
     for a in dir.ancestors() {
         let is_source = a
             .file_name()
@@ -455,7 +471,44 @@ fn protected(root: &Path, dir: &Path, place: &str) -> Result<(), Refusal> {
             return Err(Refusal::System(place.to_string(), "系统目录"));
         }
     }
+    if in_system_tree(dir) {
+        return Err(Refusal::System(
+            place.to_string(),
+            "系统目录之内（/etc、/usr、/var 等，网站目录 /var/www、/usr/share/nginx/html 除外）",
+        ));
+    }
     Ok(())
+}
+
+/// Where the links under `source` lead (files and folders, resolved).
+fn linked_places(source: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(source)
+        .follow_links(true)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path_is_symlink())
+        .filter_map(|e| fs::canonicalize(e.path()).ok())
+        .collect()
+}
+
+/// Trees that belong to the operating system and its packages: nothing in
+/// them is ever an output, whatever `--force` says (`/var/lib`, `/etc/ssl`
+/// or `/usr/local` replaced by a site break the machine). The usual web
+/// roots inside them are the exception.
+const SYSTEM_TREES: &[&str] = &[
+    "/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/proc", "/run",
+    "/sbin", "/sys", "/usr", "/var",
+];
+const WEB_ROOTS: &[&str] = &["/var/www", "/usr/share/nginx/html", "/var/lib/nginx/html"];
+
+fn in_system_tree(dir: &Path) -> bool {
+    let real = real_path(dir).unwrap_or_else(|_| dir.to_path_buf());
+    [dir, real.as_path()].iter().any(|d| {
+        SYSTEM_TREES.iter().any(|t| d.starts_with(t))
+            && !WEB_ROOTS
+                .iter()
+                .any(|w| d.starts_with(w) && *d != Path::new(w))
+    })
 }
 
 /// Top folders of a Unix system: never an output.
@@ -812,6 +865,30 @@ mod tests {
             "{msg}"
         );
         assert_eq!(inspect(root, &target(&dist), true).unwrap(), Found::Forced);
+    }
+
+    #[test]
+    fn nothing_inside_the_system_trees_is_an_output_but_web_roots_are() {
+        for dir in [
+            "/var/lib",
+            "/etc/ssl",
+            "/usr/local",
+            "/usr/local/bin",
+            "/var/www",
+            "/boot/x",
+        ] {
+            assert!(in_system_tree(Path::new(dir)), "{dir}");
+        }
+        for dir in [
+            "/var/www/html",
+            "/var/www/zwgk/lzqd",
+            "/usr/share/nginx/html/lzqd",
+            "/srv/www",
+            "/tmp/x/dist",
+            "/home/web/dist",
+        ] {
+            assert!(!in_system_tree(Path::new(dir)), "{dir}");
+        }
     }
 
     #[test]
