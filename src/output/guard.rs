@@ -91,6 +91,10 @@ pub enum Marker {
     Files(std::collections::BTreeSet<String>),
 }
 
+/// The longest line and the deepest path a valid marker lists.
+const MARKER_MAX_LINE: usize = 4096;
+const MARKER_MAX_DEPTH: usize = 32;
+
 /// Reads the marker of `dir`.
 pub fn read_marker(dir: &Path) -> Marker {
     use std::io::Read;
@@ -119,7 +123,16 @@ pub fn read_marker(dir: &Path) -> Marker {
         // Cut short (the size limit, or a torn write).
         return Marker::Invalid;
     }
-    Marker::Files(lines.map(unescape).collect())
+    // No path qingdan writes is this long or deep; a line that is would
+    // only make the scan slow (its folders are worked out per part).
+    let files: Vec<&str> = lines.collect();
+    if files
+        .iter()
+        .any(|l| l.len() > MARKER_MAX_LINE || l.matches('/').count() > MARKER_MAX_DEPTH)
+    {
+        return Marker::Invalid;
+    }
+    Marker::Files(files.into_iter().map(unescape).collect())
 }
 
 /// How many links are followed before giving up (as the kernel's ELOOP).
@@ -837,6 +850,8 @@ mod tests {
             "qingdan-site 2\n# no list\n",
             &text[..text.len() - 1],
             "qingdan-site 3\nfiles:\n",
+            &format!("qingdan-site 2\nfiles:\n{}\n", "a/".repeat(3000)),
+            &format!("qingdan-site 2\nfiles:\n{}x\n", "a/".repeat(40)),
         ] {
             fs::write(dir.join(MARKER), bad).unwrap();
             assert_eq!(read_marker(dir), Marker::Invalid, "{bad:?}");
