@@ -1561,13 +1561,16 @@ mod tests {
         let (d, note) = duties("cooperative-079");
         assert!(d.contains(&format!("\n{PLACEHOLDER}\n")), "{d}");
         assert!(note.contains("开头一段（已判为无法辨认）"), "{note}");
-        // Recorded in the reviewed file: starts (086, 090, 093) and ends (085, 098).
+        // Recorded in the reviewed file: starts (086, 090, 093) and ends
+        // (085, 098 mid-sentence; 002, 038 at ; on the last row of a PDF page).
         for (id, mark) in [
             ("cooperative-086", format!("{LOST}防疫工作,")),
             ("cooperative-090", format!("{LOST}单位,确定为")),
             ("cooperative-093", format!("{LOST}抢险技术支撑。")),
             ("cooperative-085", format!("确保转移安{LOST}")),
             ("cooperative-098", format!("普及传销{LOST}")),
+            ("cooperative-002", format!("指导镇级规范实施;{LOST}\n")),
+            ("cooperative-038", format!("利用企业建设;{LOST}\n")),
         ] {
             let (d, note) = duties(id);
             assert!(d.contains(&mark), "{id}: {d}");
