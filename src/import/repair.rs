@@ -1688,6 +1688,23 @@ mod tests {
     }
 
     #[test]
+    fn numbers_the_source_repeats_are_kept() {
+        let (source, reviewed) = real();
+        let out = repair(&source, &reviewed);
+        let m = imported(&out, "cooperative-002");
+        assert_eq!(
+            m.body.matches(&format!("3\\. {PLACEHOLDER}")).count(),
+            2,
+            "{}",
+            m.body
+        );
+        assert!(m.front.review.as_deref().unwrap().contains("按原文的编号保留"));
+        let m = imported(&out, "cooperative-050");
+        assert_eq!(m.body.matches(&format!("2\\. {PLACEHOLDER}")).count(), 2);
+        assert!(m.front.review.as_deref().unwrap().contains("按原文的编号保留"));
+    }
+
+    #[test]
     fn a_listed_department_judged_lost_is_said_to_have_lost_its_text() {
         let (source, reviewed) = real();
         let out = repair(&source, &reviewed);
