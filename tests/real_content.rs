@@ -169,10 +169,7 @@ fn the_repository_content_checks_and_builds() {
         .split("<article")
         .find(|a| a.contains("cooperative-070"))
         .unwrap();
-    assert!(
-        entry.contains(UNHEADED) && !entry.contains(LOST),
-        "{entry}"
-    );
+    assert!(entry.contains(UNHEADED) && !entry.contains(LOST), "{entry}");
     assert_eq!(
         record("cooperative-070")["department_duties"]["疏附县自然资源局"],
         UNHEADED

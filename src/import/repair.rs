@@ -1177,7 +1177,9 @@ fn section_markdown(cell: &str, departments: &[String], split_by_department: boo
         .then(|| Split::of(&bs))
         .flatten()
     {
-        Some(mut parts) => parts.markdown("上级部门职责", departments, &[], (&mut notes, &mut used)),
+        Some(mut parts) => {
+            parts.markdown("上级部门职责", departments, &[], (&mut notes, &mut used))
+        }
         None => blocks_to_markdown(&bs),
     }
 }
@@ -1661,7 +1663,9 @@ mod tests {
             assert_eq!(text, UNHEADED, "{id} {name}");
             let note = m.front.review.as_deref().unwrap();
             assert!(
-                note.contains(&format!("“{name}”列为对应上级部门，原文职责中没有它的标题，无法单独辨认")),
+                note.contains(&format!(
+                    "“{name}”列为对应上级部门，原文职责中没有它的标题，无法单独辨认"
+                )),
                 "{id}: {note}"
             );
         }
@@ -1698,10 +1702,20 @@ mod tests {
             "{}",
             m.body
         );
-        assert!(m.front.review.as_deref().unwrap().contains("按原文的编号保留"));
+        assert!(m
+            .front
+            .review
+            .as_deref()
+            .unwrap()
+            .contains("按原文的编号保留"));
         let m = imported(&out, "cooperative-050");
         assert_eq!(m.body.matches(&format!("2\\. {PLACEHOLDER}")).count(), 2);
-        assert!(m.front.review.as_deref().unwrap().contains("按原文的编号保留"));
+        assert!(m
+            .front
+            .review
+            .as_deref()
+            .unwrap()
+            .contains("按原文的编号保留"));
     }
 
     #[test]
