@@ -11,7 +11,7 @@ use regex::Regex;
 use super::clean::{blocks, blocks_to_markdown, headings, squash_spaces, strip_html, Block};
 use super::reviewed::{Reviewed, RowJudgement};
 use super::source::{RawRow, Source};
-use super::unreadable::{Lexicon, LOST, PLACEHOLDER};
+use super::unreadable::{Lexicon, LOST, PLACEHOLDER, UNHEADED};
 use crate::content::{Category, Department, ListKind, MatterId};
 use crate::content::{
     FrontMatter, SECTION_DEPARTMENT_DUTIES, SECTION_TOWNSHIP_DUTIES, SECTION_WORK_METHOD,
@@ -50,6 +50,7 @@ pub enum Repair {
     LeadWithoutDepartment,
     HeadingWithoutText,
     DepartmentWithoutHeading,
+    DepartmentTextLost,
     LostEnd,
     UnreadableByRule,
     UnreadableJudged,
@@ -58,7 +59,7 @@ pub enum Repair {
 }
 
 impl Repair {
-    pub const ALL: [Repair; 24] = [
+    pub const ALL: [Repair; 25] = [
         Repair::TitleCorrected,
         Repair::TitleUnreadable,
         Repair::EmptyCell,
@@ -78,6 +79,7 @@ impl Repair {
         Repair::LeadWithoutDepartment,
         Repair::HeadingWithoutText,
         Repair::DepartmentWithoutHeading,
+        Repair::DepartmentTextLost,
         Repair::LostEnd,
         Repair::UnreadableByRule,
         Repair::UnreadableJudged,
@@ -109,9 +111,12 @@ impl Repair {
                 "部门标题之后没有文字（页面写“原文此处内容缺失，待核实”）"
             }
             Repair::DepartmentWithoutHeading => {
-                "列出的部门在职责原文中没有标题（页面写“原文此处内容缺失，待核实”）"
+                "列出的部门在职责原文中没有标题（页面写“原文中未能单独辨认该部门的职责，待核实”）"
             }
-            Repair::LostEnd => "职责末尾在句子中间截断（页面写“原文此处内容缺失，待核实”）",
+            Repair::DepartmentTextLost => {
+                "列出的部门在职责原文中没有标题，经审核其文字在提取时丢失（页面写“原文此处内容缺失，待核实”）"
+            }
+            Repair::LostEnd => "职责末尾在提取时截断（页面写“原文此处内容缺失，待核实”）",
             Repair::UnreadableByRule => "按规则判为无法辨认的段落（页面写“此处原文待核实”）",
             Repair::UnreadableJudged => "经审核判为无法辨认的段落（页面写“此处原文待核实”）",
             Repair::OtherRowText => "错入本行的他行文字，不予发布",
@@ -212,6 +217,7 @@ enum Judged {
     Unreadable,
     Start,
     End,
+    LostDepartment,
 }
 
 /// A duties cell this long (or longer) that is part of another row's is
@@ -599,8 +605,9 @@ impl<'a> Repairer<'a> {
         self.mask(name, &mut bs, recorded, notes, used);
         mark_lost(name, &mut bs, judgement, notes, used);
         let split = split_by_department && departments.len() > 1;
+        let lost = judgement.map_or(&[][..], |j| j.lost_departments.as_slice());
         let markdown = match split.then(|| Split::of(&bs)).flatten() {
-            Some(mut parts) => parts.markdown(name, departments, notes),
+            Some(mut parts) => parts.markdown(name, departments, lost, (notes, used)),
             None => blocks_to_markdown(&bs),
         };
         SectionText { markdown }
@@ -671,13 +678,23 @@ impl<'a> Repairer<'a> {
                 (Judged::Unreadable, &j.unreadable, "判为无法辨认的文字"),
                 (Judged::Start, &j.starts_mid_sentence, "判为开头丢失的文字"),
                 (Judged::End, &j.ends_mid_sentence, "判为末尾截断的文字"),
+                (
+                    Judged::LostDepartment,
+                    &j.lost_departments,
+                    "判为职责在提取时丢失、原文职责中没有标题的部门",
+                ),
             ];
             for (kind, passages, what) in recorded {
                 for (k, passage) in passages.iter().enumerate() {
                     if !used.contains(&(kind, k)) {
                         problems.push(format!(
-                            "{id}: 审核数据{what}{}在本行职责中找不到（须是一条或一段之内的原文）",
-                            quote(passage)
+                            "{id}: 审核数据{what}{}在本行职责中找不到（{}）",
+                            quote(passage),
+                            if kind == Judged::LostDepartment {
+                                "须是本行列出而上级部门职责中没有标题的部门"
+                            } else {
+                                "须是一条或一段之内的原文"
+                            }
                         ));
                     }
                 }
@@ -897,9 +914,19 @@ impl Split {
     /// that repeats another department's word for word is not published
     /// as this one's (056: 疏附县公安局 repeats 住建局's duty, then its own
     /// heading comes again with nothing after it); a department whose
-    /// headings have no text, and a listed department the cell never heads,
-    /// say that the text is missing.
-    fn markdown(&mut self, section: &str, departments: &[String], notes: &mut Notes) -> String {
+    /// headings have no text says that the text is missing; a listed
+    /// department the cell never heads says so too when a person judged its
+    /// text lost (`lost`, from the reviewed file: 086), and otherwise only
+    /// that its part could not be told apart ([`UNHEADED`]): the source
+    /// may never have headed it (070's 自然资源局, 098's 公安局), or its
+    /// text may be the unattributed text above (007, 078, 079, 093).
+    fn markdown(
+        &mut self,
+        section: &str,
+        departments: &[String],
+        lost: &[String],
+        (notes, used): (&mut Notes, &mut Used),
+    ) -> String {
         if has_text(&self.lead) {
             notes.push(
                 Repair::LeadWithoutDepartment,
@@ -955,12 +982,25 @@ impl Split {
             parts.push(format!("### {name}\n\n{}", blocks_to_markdown(&all)));
         }
         for name in departments {
-            if !self.groups.iter().any(|(n, _)| n == name) {
+            if self.groups.iter().any(|(n, _)| n == name) {
+                continue;
+            }
+            if let Some(k) = lost.iter().position(|d| d == name) {
+                used.insert((Judged::LostDepartment, k));
                 notes.push(
-                    Repair::DepartmentWithoutHeading,
-                    format!("{section}：“{name}”列为对应上级部门，原文职责中却没有它的标题和文字（可能在提取时丢失），页面写“{LOST}”，待与原件核对。"),
+                    Repair::DepartmentTextLost,
+                    format!("{section}：“{name}”列为对应上级部门，原文职责中没有它的标题和文字，经审核是在提取时丢失，页面写“{LOST}”，待与原件核对。"),
                 );
                 parts.push(format!("### {name}\n\n{LOST}"));
+            } else {
+                notes.push(
+                    Repair::DepartmentWithoutHeading,
+                    format!(
+                        "{section}：“{name}”列为对应上级部门，原文职责中没有它的标题，无法单独辨认它的职责{}，页面写“{UNHEADED}”，待与原件核对。",
+                        if has_text(&self.lead) { "（第一个部门标题之前的文字可能就是它的职责）" } else { "" }
+                    ),
+                );
+                parts.push(format!("### {name}\n\n{UNHEADED}"));
             }
         }
         parts.join("\n\n")
@@ -1116,7 +1156,7 @@ fn mark_lost(
                     notes.push(
                         Repair::LostEnd,
                         format!(
-                            "{section}：原文{}经审核是在句子中间截断的文字，待与原件核对。",
+                            "{section}：原文{}经审核其后的文字在提取时丢失（句子或条目未完），待与原件核对。",
                             quote(&passage)
                         ),
                     );
@@ -1132,11 +1172,14 @@ fn mark_lost(
 fn section_markdown(cell: &str, departments: &[String], split_by_department: bool) -> String {
     let bs = blocks(cell, departments);
     let mut notes = Notes::default();
+    let mut used = Used::new();
     match (split_by_department && departments.len() > 1)
         .then(|| Split::of(&bs))
         .flatten()
     {
-        Some(mut parts) => parts.markdown("上级部门职责", departments, &mut notes),
+        Some(mut parts) => {
+            parts.markdown("上级部门职责", departments, &[], (&mut notes, &mut used))
+        }
         None => blocks_to_markdown(&bs),
     }
 }
@@ -1262,7 +1305,7 @@ mod tests {
         );
         assert_eq!(
             s,
-            "依法查处传销。\n\n### 疏附县市场监督管理局\n\n1. 制定方案;\n2. 组织宣传\n\n### 疏附县公安局\n\n（原文此处内容缺失，待核实）"
+            "依法查处传销。\n\n### 疏附县市场监督管理局\n\n1. 制定方案;\n2. 组织宣传\n\n### 疏附县公安局\n\n（原文中未能单独辨认该部门的职责，待核实）"
         );
         // A department heading that comes twice: both parts in its one subsection.
         let s = section_markdown(
@@ -1339,9 +1382,10 @@ mod tests {
             note.contains("“L癌[好F人力公治和社八仔造后·”") && note.contains("按规则"),
             "{note}"
         );
-        // By a person's judgement: two passages inside item 1 of cooperative-044.
+        // By a person's judgement: two passages inside item 1 of
+        // cooperative-044, and the misread word 研案 of item 3.
         let m = imported(&out, "cooperative-044");
-        assert_eq!(m.body.matches(PLACEHOLDER).count(), 2, "{}", m.body);
+        assert_eq!(m.body.matches(PLACEHOLDER).count(), 3, "{}", m.body);
         assert!(m
             .body
             .contains(&format!("择优初步确定粮食应急{PLACEHOLDER}层层签订")));
@@ -1469,6 +1513,9 @@ mod tests {
             ),
             ("cooperative-020", "官颈鳞癌", "唇腭裂、"),
             ("cooperative-077", "梳理模排", "镇级"),
+            // One-character misreads are recorded like 020's and 077's.
+            ("cooperative-044", "应急研案", "启动粮食应急"),
+            ("cooperative-070", "相关项权", "确认房屋所有权归属及相关"),
         ] {
             let m = imported(&out, id);
             assert!(!m.body.contains(garbled), "{id}: {}", m.body);
@@ -1520,17 +1567,20 @@ mod tests {
         let (d, note) = duties("cooperative-079");
         assert!(d.contains(&format!("\n{PLACEHOLDER}\n")), "{d}");
         assert!(note.contains("开头一段（已判为无法辨认）"), "{note}");
-        // Recorded in the reviewed file: starts (086, 090, 093) and ends (085, 098).
+        // Recorded in the reviewed file: starts (086, 090, 093) and ends
+        // (085, 098 mid-sentence; 002, 038 at ; on the last row of a PDF page).
         for (id, mark) in [
             ("cooperative-086", format!("{LOST}防疫工作,")),
             ("cooperative-090", format!("{LOST}单位,确定为")),
             ("cooperative-093", format!("{LOST}抢险技术支撑。")),
             ("cooperative-085", format!("确保转移安{LOST}")),
             ("cooperative-098", format!("普及传销{LOST}")),
+            ("cooperative-002", format!("指导镇级规范实施;{LOST}\n")),
+            ("cooperative-038", format!("利用企业建设;{LOST}\n")),
         ] {
             let (d, note) = duties(id);
             assert!(d.contains(&mark), "{id}: {d}");
-            assert!(note.contains("经审核是"), "{id}: {note}");
+            assert!(note.contains("经审核"), "{id}: {note}");
         }
         // A passage recorded that the row does not have is a problem.
         let mut reviewed = reviewed;
@@ -1594,7 +1644,82 @@ mod tests {
     }
 
     #[test]
-    fn a_listed_department_without_a_heading_is_said_to_have_lost_its_text() {
+    fn a_listed_department_without_a_heading_is_said_lost_only_where_judged_so() {
+        let (source, mut reviewed) = real();
+        let out = repair(&source, &reviewed);
+        // No claim of loss: 070's cell is whole (items 1-10 of 住建局),
+        // 098's and the others' unattributed text may be the department's.
+        for (id, name) in [
+            ("cooperative-070", "疏附县自然资源局"),
+            ("cooperative-098", "疏附县公安局"),
+            ("cooperative-007", "疏附县委组织部"),
+            ("cooperative-078", "疏附县委宣传部"),
+            ("cooperative-079", "疏附县文化体育广播电视和旅游局"),
+            ("cooperative-093", "疏附县水利局"),
+        ] {
+            let m = imported(&out, id);
+            let subs = subsections(m);
+            let (_, text) = subs.iter().find(|(n, _)| n == name).unwrap();
+            assert_eq!(text, UNHEADED, "{id} {name}");
+            let note = m.front.review.as_deref().unwrap();
+            assert!(
+                note.contains(&format!(
+                    "“{name}”列为对应上级部门，原文职责中没有它的标题，无法单独辨认"
+                )),
+                "{id}: {note}"
+            );
+        }
+        // A heading followed by nothing is lost text.
+        for (id, name) in [
+            ("cooperative-007", "疏附县人力资源和社会保障局"),
+            ("cooperative-056", "疏附县公安局"),
+            ("cooperative-078", "疏附县文化体育广播电视和旅游局"),
+            ("cooperative-079", "疏附县市场监督管理局"),
+            ("cooperative-093", "疏附县应急管理局"),
+        ] {
+            let subs = subsections(imported(&out, id));
+            let (_, text) = subs.iter().find(|(n, _)| n == name).unwrap();
+            assert_eq!(text, LOST, "{id} {name}");
+        }
+        // Judged lost in the reviewed file, a department that has a heading
+        // (or is not listed) is a problem.
+        if let Some(j) = reviewed.row.iter_mut().find(|r| r.id == "cooperative-086") {
+            j.lost_departments.push("疏附县交通运输局".into());
+        }
+        let out = repair(&source, &reviewed);
+        assert_eq!(out.problems.len(), 1, "{:?}", out.problems);
+        assert!(out.problems[0].contains("疏附县交通运输局"));
+    }
+
+    #[test]
+    fn numbers_the_source_repeats_are_kept() {
+        let (source, reviewed) = real();
+        let out = repair(&source, &reviewed);
+        let m = imported(&out, "cooperative-002");
+        assert_eq!(
+            m.body.matches(&format!("3\\. {PLACEHOLDER}")).count(),
+            2,
+            "{}",
+            m.body
+        );
+        assert!(m
+            .front
+            .review
+            .as_deref()
+            .unwrap()
+            .contains("按原文的编号保留"));
+        let m = imported(&out, "cooperative-050");
+        assert_eq!(m.body.matches(&format!("2\\. {PLACEHOLDER}")).count(), 2);
+        assert!(m
+            .front
+            .review
+            .as_deref()
+            .unwrap()
+            .contains("按原文的编号保留"));
+    }
+
+    #[test]
+    fn a_listed_department_judged_lost_is_said_to_have_lost_its_text() {
         let (source, reviewed) = real();
         let out = repair(&source, &reviewed);
         let m = imported(&out, "cooperative-086");

@@ -51,10 +51,19 @@ pub struct RowJudgement {
     /// before them.
     #[serde(default)]
     pub starts_mid_sentence: Vec<String>,
-    /// Passages (as extracted, their last words) judged to stop in the
-    /// middle of a sentence: the page says so after them.
+    /// Passages (as extracted, their last words) after which a person
+    /// judged the source's text lost: a sentence cut in the middle, or a
+    /// cell that stops at `;` on the last row of a PDF page with its list
+    /// unfinished (002, 038). The page says so after them.
     #[serde(default)]
     pub ends_mid_sentence: Vec<String>,
+    /// Listed departments that the duties cell never heads and whose text a
+    /// person judged lost in extraction (cooperative-086: the cell begins
+    /// mid-sentence after a page break, and nine of twelve departments have
+    /// nothing): the page says their text is missing. Any other listed
+    /// department without a heading gets a sentence that claims no loss.
+    #[serde(default)]
+    pub lost_departments: Vec<String>,
     /// The reason, in Chinese, for the editor holding the PDF.
     pub note: String,
 }

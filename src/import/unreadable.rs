@@ -23,6 +23,11 @@ pub const PLACEHOLDER: &str = "（此处原文待核实）";
 /// What a citizen reads where text of the source was lost: before a passage
 /// whose start is lost, after one cut off, in a department's place.
 pub const LOST: &str = "（原文此处内容缺失，待核实）";
+/// What a citizen reads under a listed department that the duties cell
+/// never heads, where nobody judged its text lost: no claim about the
+/// source, only that its part could not be told apart (the text above the
+/// subsections, 所属部门待核实的部分, may well be its).
+pub const UNHEADED: &str = "（原文中未能单独辨认该部门的职责，待核实）";
 /// Passages shorter than this (in counted characters) are never judged.
 pub const MIN_CHARS: usize = 8;
 /// The share of unaccounted characters, in percent, that makes a passage unreadable.
