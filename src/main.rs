@@ -36,6 +36,24 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Preview the site while editing: build it in memory (dist/ is not touched), serve it
+    /// on this computer and reload open pages after every saved change.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Port to serve on (default: 1111, or the next free one).
+        #[arg(long)]
+        port: Option<u16>,
+        /// Address to listen on; the default lets only this computer see the preview.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// URL path to serve the site under, e.g. /zwgk/lzqd/ (default: site.toml's base_path).
+        #[arg(long)]
+        base_path: Option<String>,
+        /// Open the preview in the browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Load and validate everything, write nothing; list all errors, warnings and a summary.
     Check {
         #[arg(long, default_value = ".")]
@@ -184,6 +202,28 @@ fn main() -> ExitCode {
                 }
                 Err(e) => {
                     eprintln!("未新建事项：{e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Serve {
+            root,
+            port,
+            bind,
+            base_path,
+            open,
+        } => {
+            let opts = qingdan::serve::Options {
+                root,
+                port,
+                bind,
+                base_path,
+                open,
+            };
+            match qingdan::serve::run(&opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(msg) => {
+                    eprintln!("无法启动预览：{msg}");
                     ExitCode::from(1)
                 }
             }
