@@ -14,6 +14,9 @@
     if (event.data && event.data !== version) {
       source.close();
       window.location.reload();
+    } else {
+      // Up to date and listening (the browser tests wait for this).
+      document.documentElement.dataset.qingdanReload = "connected";
     }
   });
 })();
