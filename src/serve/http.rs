@@ -39,6 +39,12 @@ pub enum Answer {
         content_type: &'static str,
         body: Vec<u8>,
     },
+    /// A theme file whose name carries its content's hash: it never
+    /// changes under that name, so the browser may keep it across reloads.
+    Hashed {
+        content_type: &'static str,
+        body: Vec<u8>,
+    },
     Redirect(String),
     Events,
     MethodNotAllowed,
@@ -67,6 +73,12 @@ fn handle(request: Request, shared: &Shared) {
                 Response::from_data(if head { Vec::new() } else { body }).with_status_code(status);
             let response = with(response, "Content-Type", content_type);
             let response = with(response, "Cache-Control", "no-store");
+            request.respond(with(response, "X-Content-Type-Options", "nosniff"))
+        }
+        Answer::Hashed { content_type, body } => {
+            let response = Response::from_data(if head { Vec::new() } else { body });
+            let response = with(response, "Content-Type", content_type);
+            let response = with(response, "Cache-Control", "max-age=31536000, immutable");
             request.respond(with(response, "X-Content-Type-Options", "nosniff"))
         }
         Answer::Redirect(to) => {
@@ -147,7 +159,13 @@ pub fn route(snapshot: &Snapshot, raw_url: &str) -> Answer {
         return file(500, "error.html", broken.html.clone());
     }
     if let Some(bytes) = snapshot.files.get(&key) {
-        return file(200, &key, bytes.clone());
+        if is_hashed_asset(&key) {
+            return Answer::Hashed {
+                content_type: content_type(&key),
+                body: bytes.to_vec(),
+            };
+        }
+        return file(200, &key, bytes.to_vec());
     }
     // A folder asked for without its slash: send the browser to the slash,
     // so that the page's relative links resolve.
@@ -165,7 +183,7 @@ fn not_found(snapshot: &Snapshot) -> Answer {
         return file(500, "error.html", broken.html.clone());
     }
     match snapshot.files.get("404.html") {
-        Some(bytes) => file(404, "404.html", bytes.clone()),
+        Some(bytes) => file(404, "404.html", bytes.to_vec()),
         None => file(404, "404.txt", "页面不存在".as_bytes().to_vec()),
     }
 }
@@ -176,6 +194,15 @@ fn file(status: u16, name: &str, body: Vec<u8>) -> Answer {
         content_type: content_type(name),
         body,
     }
+}
+
+/// `static/style.1a2b3c4d5e.css`: named by `assets` with a content hash.
+fn is_hashed_asset(path: &str) -> bool {
+    let Some(name) = path.strip_prefix("static/") else {
+        return false;
+    };
+    let parts: Vec<&str> = name.rsplit('.').collect();
+    parts.len() >= 3 && parts[1].len() >= 8 && parts[1].bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 fn has_extension(path: &str) -> bool {
@@ -256,22 +283,25 @@ fn stream_events(request: Request, shared: &Shared) {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use super::*;
     use crate::serve::preview::Broken;
 
     fn snapshot(base: &str, broken: bool) -> Snapshot {
-        let mut files = BTreeMap::new();
-        files.insert("index.html".to_string(), b"home".to_vec());
-        files.insert("404.html".to_string(), b"missing".to_vec());
-        files.insert("matters/basic-001/index.html".to_string(), b"m1".to_vec());
-        files.insert("static/style.abc.css".to_string(), b"css".to_vec());
-        files.insert("_review/index.html".to_string(), b"work".to_vec());
+        let files: crate::serve::preview::Files = [
+            ("index.html", &b"home"[..]),
+            ("404.html", b"missing"),
+            ("matters/basic-001/index.html", b"m1"),
+            ("static/style.abc.css", b"css"),
+            ("static/prefs.0123456789.js", b"js"),
+            ("_review/index.html", b"work"),
+        ]
+        .into_iter()
+        .map(|(p, b)| (p.to_string(), Arc::new(b.to_vec())))
+        .collect();
         Snapshot {
             version: "v1".into(),
             base: base.into(),
-            files: Arc::new(files),
+            files,
             broken: broken.then(|| Broken {
                 html: b"broken".to_vec(),
                 text: String::new(),
@@ -283,6 +313,7 @@ mod tests {
 
     fn body(a: &Answer) -> (u16, &str, &[u8]) {
         match a {
+            Answer::Hashed { content_type, body } => (200, content_type, body),
             Answer::File {
                 status,
                 content_type,
@@ -318,6 +349,10 @@ mod tests {
             "text/css; charset=utf-8"
         );
         assert_eq!(body(&route(&s, "/zwgk/lzqd/_review/")).2, b"work");
+        assert!(matches!(
+            route(&s, "/zwgk/lzqd/static/prefs.0123456789.js"),
+            Answer::Hashed { .. }
+        ));
         assert_eq!(
             route(&s, "/zwgk/lzqd/_review"),
             Answer::Redirect("/zwgk/lzqd/_review/".into())
@@ -369,5 +404,8 @@ mod tests {
         assert_eq!(content_type("data/matters.csv"), "text/csv; charset=utf-8");
         assert_eq!(content_type("x.bin"), "application/octet-stream");
         assert_eq!(encode_path("/清 单/"), "/%E6%B8%85%20%E5%8D%95/");
+        assert!(is_hashed_asset("static/style.1a2b3c4d5e.css"));
+        assert!(!is_hashed_asset("static/style.css"));
+        assert!(!is_hashed_asset("search/index.json"));
     }
 }

@@ -108,7 +108,15 @@ pub fn run(opts: &Options) -> Result<(), String> {
 
     let started = Instant::now();
     let builder = preview::Builder::new(root, base_override);
-    let first = builder.build(None);
+    let (first, deferred) = builder.build(None);
+    let first = match deferred.map(|d| d.finish(&first)) {
+        None => first,
+        Some(Ok(complete)) => complete,
+        Some(Err(e)) => {
+            eprintln!("提示 warning: 搜索索引生成失败：{e}");
+            first
+        }
+    };
     report_build(&first, started.elapsed());
     let shared = Arc::new(Shared::new(first));
 

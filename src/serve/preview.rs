@@ -11,7 +11,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
-use crate::pipeline;
+use crate::model::Site;
+use crate::output::Output;
+use crate::{assets, export, pipeline, render, search};
 
 use super::editor;
 
@@ -24,6 +26,9 @@ pub const SERVE_CSS: &str = include_str!("serve.css");
 /// Where the preview's own files live, under the base path.
 pub const PREFIX: &str = "_qingdan/";
 
+/// Files of a build by their path; shared between snapshots.
+pub type Files = BTreeMap<String, Arc<Vec<u8>>>;
+
 /// A build as served.
 pub struct Snapshot {
     /// Changes with every build; the pages' event streams compare it.
@@ -31,7 +36,7 @@ pub struct Snapshot {
     /// The base path the site is served under.
     pub base: String,
     /// The last good build, by path inside the site (`matters/basic-001/index.html`).
-    pub files: Arc<BTreeMap<String, Vec<u8>>>,
+    pub files: Files,
     /// Set while the content does not build: shown instead of every page.
     pub broken: Option<Broken>,
     /// Matters under review in the last good build.
@@ -75,37 +80,42 @@ impl Builder {
     }
 
     /// Loads, checks and renders the site; `previous` supplies the files
-    /// and base path to keep while the content is broken.
-    pub fn build(&self, previous: Option<&Snapshot>) -> Snapshot {
+    /// and base path to keep while the content is broken. The search index,
+    /// the slowest part, is left to [`Deferred::finish`], so that open pages
+    /// can reload before it is done; until then the previous index is served.
+    pub fn build(&self, previous: Option<&Snapshot>) -> (Snapshot, Option<Deferred>) {
         let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
         let version = format!("{:x}-{generation}", self.run_id);
         let (kept_base, kept_files, kept_reviews) = match previous {
-            Some(p) => (p.base.clone(), Arc::clone(&p.files), p.reviews),
+            Some(p) => (p.base.clone(), p.files.clone(), p.reviews),
             None => (
                 self.base_override.clone().unwrap_or_else(|| "/".into()),
-                Arc::new(BTreeMap::new()),
+                Files::new(),
                 0,
             ),
         };
-        let broken = |diags: &Diagnostics, extra: Option<String>| Snapshot {
-            broken: Some(error_page(
-                &self.root,
-                diags,
-                extra.as_deref(),
-                &kept_base,
-                &version,
-            )),
-            version: version.clone(),
-            base: kept_base.clone(),
-            files: Arc::clone(&kept_files),
-            reviews: kept_reviews,
+        let broken = |diags: &Diagnostics, extra: Option<String>| {
+            let snapshot = Snapshot {
+                broken: Some(error_page(
+                    &self.root,
+                    diags,
+                    extra.as_deref(),
+                    &kept_base,
+                    &version,
+                )),
+                version: version.clone(),
+                base: kept_base.clone(),
+                files: kept_files.clone(),
+                reviews: kept_reviews,
+            };
+            (snapshot, None)
         };
 
         let (site, diags) = pipeline::load(&self.root, self.base_override.as_deref());
         let Some(site) = site else {
             return broken(&diags, None);
         };
-        let output = match pipeline::render(&site, &self.root.join("theme")) {
+        let output = match render_without_search(&site, &self.root.join("theme")) {
             Ok(o) => o,
             Err(msg) => return broken(&diags, Some(msg)),
         };
@@ -118,33 +128,85 @@ impl Builder {
         let head = head_tags(&base, &version);
         let bar = editor::preview_bar(&base, notes.len());
 
-        let mut files = BTreeMap::new();
+        let mut files = Files::new();
+        // The previous search index until the new one is made.
+        for (path, bytes) in &kept_files {
+            if path.starts_with(SEARCH_DIR) {
+                files.insert(path.clone(), Arc::clone(bytes));
+            }
+        }
         for (path, bytes) in output.files() {
             if !path.ends_with(".html") {
-                files.insert(path.clone(), bytes.clone());
+                files.insert(path.clone(), Arc::new(bytes.clone()));
                 continue;
             }
             let html = String::from_utf8_lossy(bytes);
             let note_box = by_page.get(path.as_str()).map(|n| editor::note_box(n));
             files.insert(
                 path.clone(),
-                inject(&html, &head, &bar, note_box.as_deref()).into_bytes(),
+                Arc::new(inject(&html, &head, &bar, note_box.as_deref()).into_bytes()),
             );
         }
         if let Some(shell) = files.get("404.html") {
             let shell = String::from_utf8_lossy(shell).into_owned();
             files.insert(
                 format!("{}index.html", editor::WORKLIST),
-                editor::worklist_page(&shell, &site, &notes).into_bytes(),
+                Arc::new(editor::worklist_page(&shell, &site, &notes).into_bytes()),
             );
         }
-        Snapshot {
+        let snapshot = Snapshot {
             version,
             base,
-            files: Arc::new(files),
+            files,
             broken: None,
             reviews: notes.len(),
+        };
+        (snapshot, Some(Deferred { site }))
+    }
+}
+
+/// Where the search index lives in the output.
+const SEARCH_DIR: &str = "search/";
+
+/// What `pipeline::render` does, less the search index (see [`Deferred`]).
+/// Keep in step with it.
+fn render_without_search(site: &Site, theme: &Path) -> Result<Output, String> {
+    let tera = render::load_templates(theme).map_err(|e| e.to_string())?;
+    let mut out = Output::default();
+    let assets = assets::copy_static(theme, &site.config.base_path, &mut out)?;
+    render::render_pages(site, &tera, &assets, &mut out).map_err(|e| e.to_string())?;
+    export::write_data(site, &mut out)?;
+    export::write_sitemap(site, &mut out);
+    Ok(out)
+}
+
+/// The part of a build done after the pages are served: the search index.
+pub struct Deferred {
+    site: Site,
+}
+
+impl Deferred {
+    /// The snapshot with the new search index in place, under the same
+    /// version (the pages are the same, nothing needs to reload).
+    pub fn finish(self, snapshot: &Snapshot) -> Result<Snapshot, String> {
+        let mut out = Output::default();
+        search::write_index(&self.site, &mut out)?;
+        let mut files: Files = snapshot
+            .files
+            .iter()
+            .filter(|(p, _)| !p.starts_with(SEARCH_DIR) || p.ends_with(".html"))
+            .map(|(p, b)| (p.clone(), Arc::clone(b)))
+            .collect();
+        for (path, bytes) in out.files() {
+            files.insert(path.clone(), Arc::new(bytes.clone()));
         }
+        Ok(Snapshot {
+            version: snapshot.version.clone(),
+            base: snapshot.base.clone(),
+            files,
+            broken: None,
+            reviews: snapshot.reviews,
+        })
     }
 }
 

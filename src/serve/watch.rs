@@ -98,10 +98,19 @@ fn rebuild_loop(
         watch_folders(&mut watching.watcher, root, &mut watching.watched);
         let started = Instant::now();
         let previous = shared.current();
-        let snapshot = builder.build(Some(&previous));
+        let (snapshot, deferred) = builder.build(Some(&previous));
         drop(previous);
-        report_build(&snapshot, started.elapsed());
+        let took = started.elapsed();
         shared.replace(snapshot);
+        // The pages are out; the search index follows under the same version.
+        if let Some(deferred) = deferred {
+            let current = shared.current();
+            match deferred.finish(&current) {
+                Ok(complete) => shared.replace(complete),
+                Err(e) => eprintln!("提示 warning: 搜索索引生成失败，搜索页仍用上一版索引：{e}"),
+            }
+        }
+        report_build(&shared.current(), took);
     }
 }
 
