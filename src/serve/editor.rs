@@ -86,7 +86,7 @@ fn where_(n: &Note) -> String {
 /// The box shown under a matter's title in the preview.
 pub fn note_box(n: &Note) -> String {
     format!(
-        r#"<aside class="qd-note" aria-label="编辑核对说明"><p class="qd-note-head"><strong>编辑核对说明</strong>（只在预览中显示，正式网站不显示）· 在 <code>{}</code> 的 review 中</p><div class="qd-note-text">{}</div><p class="qd-note-foot">核对完成后删除 review 这一项，本事项就会作为“已核对”发布。<a href="{}">返回待核实清单</a></p></aside>"#,
+        r#"<aside class="qd-note" aria-label="编辑核对说明"><p class="qd-note-head"><strong>编辑核对说明</strong>（只在预览中显示，正式网站不显示）· 在 <code>{}</code> 的 review 中</p><div class="qd-note-text">{}</div><p class="qd-note-foot">核对完成后删除文件中 review 这一项，本事项就会作为“已核对”发布。<a href="{}">返回待核实清单</a></p></aside>"#,
         escape(&where_(n)),
         escape(&n.note),
         escape(&worklist_url_from(&n.url, &n.path)),
@@ -131,7 +131,7 @@ pub fn worklist_page(shell: &str, site: &Site, notes: &[Note]) -> String {
     }
     main.push_str("</ul>");
     main.push_str(
-        r#"<p class="qd-howto">每个事项下面是编辑写在文件 <code>review = "…"</code> 里的说明。拿原件（PDF）核对、改好正文后，删除 review 这一行并保存，事项就从本清单消失。本页只在 qingdan serve 预览中有，正式网站没有。</p>"#,
+        r#"<p class="qd-howto">每个事项下面是编辑写在文件 <code>review = "…"</code> 里的说明。拿原件（PDF）核对、改好正文后，删除 review 这一项（多行的说明连同三个引号之间的全部文字）并保存，事项就从本清单消失。本页只在 qingdan serve 预览中有，正式网站没有。</p>"#,
     );
     for kind in ListKind::ALL {
         let list: Vec<&Note> = notes.iter().filter(|n| n.list == kind.key()).collect();
