@@ -38,7 +38,7 @@ pub fn build_lines(diags: &Diagnostics, verbose: bool) -> Vec<String> {
         kinds.entry(kind(&d.message)).or_insert((0, d)).0 += 1;
     }
     let mut kinds: Vec<(usize, &Diagnostic)> = kinds.into_values().collect();
-    kinds.sort_by(|a, b| b.0.cmp(&a.0));
+    kinds.sort_by_key(|k| std::cmp::Reverse(k.0));
     for (count, example) in kinds {
         let first_line = example.message.lines().next().unwrap_or_default();
         lines.push(format!(
