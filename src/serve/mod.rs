@@ -132,6 +132,12 @@ pub fn run(opts: &Options) -> Result<(), String> {
     println!("预览地址：{url}");
     println!("待核实清单：{url}_review/");
     println!("保存文件后页面会自动刷新。按 Ctrl-C 停止预览。");
+    if !opts.bind.is_loopback() {
+        eprintln!(
+            "提示 warning: 预览监听在 {}，同一网络中的其他电脑也能打开它，包括待核实说明；只在本机预览时去掉 --bind。",
+            opts.bind
+        );
+    }
 
     if let Err(e) = ctrlc::set_handler(|| {
         eprintln!("\n预览已停止。");

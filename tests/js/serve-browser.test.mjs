@@ -74,3 +74,28 @@ test('the worklist and the note box render in the browser', async () => {
   assert.ok(await note.isVisible());
   await page.close();
 });
+
+test('a tab in the background lets go of its stream and reloads when shown again', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${server.url}matters/basic-002/`);
+  const connected = () => page.waitForFunction(() => document.documentElement.dataset.qingdanReload === 'connected', null, { timeout: WAIT });
+  await connected();
+  const setHidden = (hidden) => page.evaluate((h) => {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => h });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, hidden);
+  await setHidden(true);
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.qingdanReload), undefined);
+  edit('content/basic/002.md', '临时救助的申请受理、初审', '临时救助的申请受理和初审');
+  // The server has rebuilt; the hidden tab, without a stream, has not reloaded.
+  const deadline = Date.now() + WAIT;
+  while (!(await (await fetch(`${server.url}matters/basic-002/`)).text()).includes('临时救助的申请受理和初审')) {
+    assert.ok(Date.now() < deadline, 'the edit was never served');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  assert.equal(await page.locator('h1').first().textContent(), '临时救助的申请受理、初审');
+  // Shown again: it learns of the rebuild on reconnecting and reloads.
+  await setHidden(false);
+  await page.waitForFunction(() => document.querySelector('h1')?.textContent === '临时救助的申请受理和初审', null, { timeout: WAIT });
+  await page.close();
+});
