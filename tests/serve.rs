@@ -462,3 +462,42 @@ fn ctrl_c_stops_the_preview_cleanly() {
     assert!(log.contains("预览已停止"), "{log}");
     assert!(!site.path().join("dist").exists());
 }
+
+#[test]
+fn a_broken_theme_or_site_toml_also_shows_the_error_page() {
+    let site = fixture_site();
+    let server = start(site.path(), &[]);
+    let template = site.path().join("theme/templates/matter.html");
+    let good = fs::read_to_string(&template).unwrap();
+    fs::write(&template, good.replace("{% endblock content %}", "")).unwrap();
+    let r = poll(
+        server.port,
+        "/matters/basic-001/",
+        "the theme error page",
+        |r| r.body.contains("网站暂时无法生成"),
+    );
+    assert!(r.body.contains("theme/"), "{}", r.body);
+    fs::write(&template, &good).unwrap();
+    poll(
+        server.port,
+        "/matters/basic-001/",
+        "the page is back",
+        |r| r.status == 200,
+    );
+
+    let config = site.path().join("site.toml");
+    let good = fs::read_to_string(&config).unwrap();
+    fs::write(
+        &config,
+        good.replace("township = \"示例镇\"", "township = 示例镇"),
+    )
+    .unwrap();
+    let r = poll(server.port, "/", "the site.toml error page", |r| {
+        r.body.contains("网站暂时无法生成")
+    });
+    assert!(r.body.contains("site.toml:2"), "{}", r.body);
+    fs::write(&config, &good).unwrap();
+    poll(server.port, "/", "the home page is back", |r| {
+        r.status == 200
+    });
+}
