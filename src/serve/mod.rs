@@ -106,6 +106,9 @@ pub fn run(opts: &Options) -> Result<(), String> {
         crate::config::normalize_base_path(b).map_err(|e| format!("--base-path：{e}"))?;
     }
 
+    // Watching starts before the first build: a change saved meanwhile
+    // waits for the rebuild loop instead of being lost.
+    let watching = watch::start(root).map_err(|e| format!("无法监视文件变化：{e}"))?;
     let started = Instant::now();
     let builder = preview::Builder::new(root, base_override);
     let (first, deferred) = builder.build(None);
@@ -127,6 +130,10 @@ pub fn run(opts: &Options) -> Result<(), String> {
     let server = tiny_http::Server::from_listener(listener, None)
         .map_err(|e| format!("无法启动预览服务：{e}"))?;
 
+    watching
+        .rebuild_on_change(builder, Arc::clone(&shared))
+        .map_err(|e| format!("无法监视文件变化：{e}"))?;
+
     let base = shared.current().base.clone();
     let url = format!("http://{}{}", display_addr(addr), base);
     println!("预览地址：{url}");
@@ -145,9 +152,6 @@ pub fn run(opts: &Options) -> Result<(), String> {
     }) {
         eprintln!("提示 warning: 无法处理 Ctrl-C（{e}）；关闭终端窗口即可停止预览。");
     }
-
-    watch::spawn(root, builder, Arc::clone(&shared))
-        .map_err(|e| format!("无法监视文件变化：{e}"))?;
 
     if opts.open {
         open_browser(&url);

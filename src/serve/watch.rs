@@ -20,33 +20,47 @@ pub const QUIET: Duration = Duration::from_millis(25);
 /// A rebuild starts at the latest this long after the first change.
 pub const MAX_WAIT: Duration = Duration::from_millis(500);
 
-/// Starts watching the site at `root` and rebuilding into `shared`, on a
-/// thread of its own that runs as long as the process.
-pub fn spawn(root: &Path, builder: Builder, shared: Arc<Shared>) -> notify::Result<()> {
+/// Starts watching the site at `root`. Call before the first build, so
+/// that a change saved while it runs is not missed: the changes wait in
+/// the channel until [`Watching::rebuild_on_change`] takes them.
+pub fn start(root: &Path) -> notify::Result<Watching> {
     let (tx, rx) = mpsc::channel::<notify::Result<Event>>();
     let mut watcher = notify::recommended_watcher(tx)?;
-    let root = root.to_path_buf();
     // The root itself only for site.toml and for content/ or theme/ appearing;
     // recursively it would also watch dist/, target/ and .git.
-    watcher.watch(&root, RecursiveMode::NonRecursive)?;
+    watcher.watch(root, RecursiveMode::NonRecursive)?;
     let mut watched = BTreeSet::new();
-    watch_folders(&mut watcher, &root, &mut watched);
-    let thread_root = root.clone();
-    std::thread::Builder::new()
-        .name("qingdan-watch".into())
-        .spawn(move || {
-            let mut watching = Watching { watcher, watched };
-            rebuild_loop(&thread_root, &rx, &mut watching, &builder, &shared);
-        })
-        .map_err(|e| notify::Error::generic(&e.to_string()))?;
-    Ok(())
+    watch_folders(&mut watcher, root, &mut watched);
+    Ok(Watching {
+        root: root.to_path_buf(),
+        watcher,
+        watched,
+        rx,
+    })
 }
 
-struct Watching {
+pub struct Watching {
+    root: PathBuf,
     watcher: RecommendedWatcher,
     /// content/ and theme/, once watched; a folder created after the start
     /// (the clerk made content/ only now) is added at the next change.
     watched: BTreeSet<PathBuf>,
+    rx: Receiver<notify::Result<Event>>,
+}
+
+impl Watching {
+    /// Rebuilds into `shared` after every change, on a thread of its own
+    /// that runs as long as the process.
+    pub fn rebuild_on_change(
+        mut self,
+        builder: Builder,
+        shared: Arc<Shared>,
+    ) -> std::io::Result<()> {
+        std::thread::Builder::new()
+            .name("qingdan-watch".into())
+            .spawn(move || rebuild_loop(&mut self, &builder, &shared))?;
+        Ok(())
+    }
 }
 
 fn watch_folders(watcher: &mut RecommendedWatcher, root: &Path, watched: &mut BTreeSet<PathBuf>) {
@@ -66,17 +80,13 @@ fn watch_folders(watcher: &mut RecommendedWatcher, root: &Path, watched: &mut BT
     }
 }
 
-fn rebuild_loop(
-    root: &Path,
-    rx: &Receiver<notify::Result<Event>>,
-    watching: &mut Watching,
-    builder: &Builder,
-    shared: &Shared,
-) {
+fn rebuild_loop(watching: &mut Watching, builder: &Builder, shared: &Shared) {
+    let root = watching.root.clone();
+    let root = root.as_path();
     loop {
         // Wait for the first change that matters.
         let first = loop {
-            match rx.recv() {
+            match watching.rx.recv() {
                 Ok(Ok(event)) if relevant(root, &event) => break Instant::now(),
                 Ok(Ok(_)) => {}
                 Ok(Err(e)) => eprintln!("提示 warning: 监视文件时出错：{e}"),
@@ -89,7 +99,7 @@ fn rebuild_loop(
             if left.is_zero() {
                 break;
             }
-            match rx.recv_timeout(QUIET.min(left)) {
+            match watching.rx.recv_timeout(QUIET.min(left)) {
                 Ok(_) => {}
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => return,
