@@ -6,7 +6,7 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 use walkdir::WalkDir;
 
-use crate::output::Output;
+use crate::output::Sink;
 use crate::render::Assets;
 
 /// `style.css` with content `bytes` becomes `style.1a2b3c4d5e.css`.
@@ -21,8 +21,8 @@ fn hashed_name(rel: &str, bytes: &[u8]) -> String {
     }
 }
 
-/// Adds `theme/static/**` to `out` and returns each file's URL by its name.
-pub fn copy_static(theme: &Path, base_path: &str, out: &mut Output) -> Result<Assets, String> {
+/// Writes `theme/static/**` to `out` and returns each file's URL by its name.
+pub fn copy_static(theme: &Path, base_path: &str, out: &dyn Sink) -> Result<Assets, String> {
     let dir = theme.join("static");
     let mut assets = Assets::new();
     if !dir.is_dir() {
@@ -41,9 +41,15 @@ pub fn copy_static(theme: &Path, base_path: &str, out: &mut Output) -> Result<As
             .replace('\\', "/");
         let bytes = std::fs::read(entry.path())
             .map_err(|e| format!("无法读取 {}：{e}", entry.path().display()))?;
+        // The hash makes a name 11 bytes longer; file systems allow 255.
+        if rel.split('/').any(|part| part.len() > 200) {
+            return Err(format!(
+                "theme/static/{rel}：文件名太长（超过 200 字节），请改短"
+            ));
+        }
         let target = format!("static/{}", hashed_name(&rel, &bytes));
         assets.insert(rel, format!("{base_path}{target}"));
-        out.add(target, bytes);
+        out.put(&target, &bytes).map_err(|e| e.to_string())?;
     }
     Ok(assets)
 }

@@ -56,6 +56,28 @@ pub struct Government {
 }
 
 impl Government {
+    /// Values trimmed; a value of only spaces is no value: a footer line or
+    /// meta tag with nothing in it is left out, like an unset one.
+    fn tidy(&mut self) {
+        for v in [
+            &mut self.sponsor,
+            &mut self.organizer,
+            &mut self.address,
+            &mut self.phone,
+            &mut self.email,
+            &mut self.site_id_code,
+            &mut self.icp,
+            &mut self.police_record,
+            &mut self.site_domain,
+            &mut self.column_name,
+        ] {
+            *v = v
+                .take()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty());
+        }
+    }
+
     /// The footer facts not set, as (key, 中文名称).
     pub fn missing(&self) -> Vec<(&'static str, &'static str)> {
         [
@@ -124,6 +146,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<SiteConfig> {
             return None;
         }
     };
+    config.government.tidy();
     if config.review_notice.trim().is_empty() {
         let pos = text
             .find("review_notice")
@@ -223,9 +246,12 @@ impl SiteConfig {
 /// one line of visible text (a newline in a value would, for example,
 /// add lines to robots.txt).
 pub fn single_line_problem(value: &str) -> Option<&'static str> {
-    if value.contains(['\n', '\r']) {
+    if value.contains(['\n', '\r', '\u{2028}', '\u{2029}']) {
         Some("含有换行，只能写一行")
-    } else if value.chars().any(char::is_control) {
+    } else if value
+        .chars()
+        .any(|c| c.is_control() || crate::text_file::is_forbidden_control(c))
+    {
         Some("含有不可见的控制字符")
     } else {
         None

@@ -148,6 +148,10 @@ impl Diagnostics {
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()
     }
+
+    pub fn into_items(self) -> impl Iterator<Item = Diagnostic> {
+        self.items.into_iter()
+    }
 }
 
 /// Lets a caller attach advice to the diagnostic it just added.

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::model::Site;
-use crate::output::Output;
+use crate::output::Sink;
 
 /// Section headings in the order a reader of the document expects them.
 const SECTION_ORDER: &[&str] = &[
@@ -58,9 +58,50 @@ struct Record<'a> {
     /// `verified`, or `reviewing` while an editor checks it against the original.
     status: &'static str,
     sections: serde_json::Map<String, serde_json::Value>,
+    /// 上级部门职责 per department, in the order of the page, where the
+    /// section is divided by department.
+    #[serde(skip_serializing_if = "DepartmentDuties::is_empty")]
+    department_duties: DepartmentDuties<'a>,
+    /// 上级部门职责 above the first department heading, whose department
+    /// the source (as extracted) does not say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    department_duties_unattributed: Option<&'a str>,
 }
 
-pub fn write_data(site: &Site, out: &mut Output) -> Result<(), String> {
+/// Department → its duties, serialised as a JSON object in page order.
+struct DepartmentDuties<'a>(Vec<(&'a str, &'a str)>);
+
+impl DepartmentDuties<'_> {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for DepartmentDuties<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().copied())
+    }
+}
+
+/// What the CSV (and the JSON's `sections`) give for the 上级部门职责 of
+/// a section divided by department: each department's part after its name
+/// in 【】, the part whose department is unknown marked 【所属部门待核实】.
+fn readable_text(s: &crate::model::SectionView) -> String {
+    if s.subsections.is_empty() {
+        return s.text.clone();
+    }
+    let mut parts = Vec::new();
+    let lead = s.lead_text.trim();
+    if !lead.is_empty() {
+        parts.push(format!("【所属部门待核实】{lead}"));
+    }
+    for sub in &s.subsections {
+        parts.push(format!("【{}】{}", sub.heading, sub.text.trim()));
+    }
+    parts.join("\n")
+}
+
+pub fn write_data(site: &Site, out: &dyn Sink) -> Result<(), String> {
     let records: Vec<Record> = site
         .matters
         .iter()
@@ -76,24 +117,46 @@ pub fn write_data(site: &Site, out: &mut Output) -> Result<(), String> {
             sections: m
                 .sections
                 .iter()
-                .map(|s| (s.heading.clone(), serde_json::Value::String(s.text.clone())))
+                .map(|s| {
+                    (
+                        s.heading.clone(),
+                        serde_json::Value::String(readable_text(s)),
+                    )
+                })
                 .collect(),
+            department_duties: DepartmentDuties(
+                m.section(crate::content::SECTION_DEPARTMENT_DUTIES)
+                    .map(|s| {
+                        s.subsections
+                            .iter()
+                            .map(|sub| (sub.heading.as_str(), sub.text.trim()))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            ),
+            department_duties_unattributed: m
+                .section(crate::content::SECTION_DEPARTMENT_DUTIES)
+                .filter(|s| !s.subsections.is_empty())
+                .map(|s| s.lead_text.trim())
+                .filter(|t| !t.is_empty()),
         })
         .collect();
     let mut json = serde_json::to_vec_pretty(&records).map_err(|e| e.to_string())?;
     json.push(b'\n');
-    out.add("data/matters.json", json);
+    crate::output::put_compressed(out, "data/matters.json", &json).map_err(|e| e.to_string())?;
 
     // One column per section heading used anywhere, standard ones first.
-    let mut headings: Vec<&str> = SECTION_ORDER.to_vec();
-    for m in &site.matters {
-        for s in &m.sections {
-            if !headings.contains(&s.heading.as_str()) {
-                headings.push(&s.heading);
-            }
-        }
-    }
-    headings.retain(|h| site.matters.iter().any(|m| m.section(h).is_some()));
+    let used: std::collections::BTreeSet<&str> = site
+        .matters
+        .iter()
+        .flat_map(|m| m.sections.iter().map(|s| s.heading.as_str()))
+        .collect();
+    let mut headings: Vec<&str> = SECTION_ORDER
+        .iter()
+        .copied()
+        .filter(|h| used.contains(h))
+        .collect();
+    headings.extend(used.iter().copied().filter(|h| !SECTION_ORDER.contains(h)));
     // A BOM so that Excel on Chinese Windows reads the file as UTF-8.
     let mut csv_bytes = "\u{feff}".as_bytes().to_vec();
     {
@@ -110,7 +173,9 @@ pub fn write_data(site: &Site, out: &mut Output) -> Result<(), String> {
             "状态",
         ];
         header.extend(headings.iter().copied());
-        w.write_record(&header).map_err(|e| e.to_string())?;
+        // Section headings are the clerk's text: as guarded as any cell.
+        w.write_record(header.into_iter().map(|c| spreadsheet_safe(c).into_owned()))
+            .map_err(|e| e.to_string())?;
         for (m, r) in site.matters.iter().zip(&records) {
             let seq = m.seq.to_string();
             let depts = r.departments.join("、");
@@ -125,17 +190,18 @@ pub fn write_data(site: &Site, out: &mut Output) -> Result<(), String> {
                 r.status,
                 Status::of(m).name(),
             ];
-            row.extend(
-                headings
-                    .iter()
-                    .map(|h| m.section(h).map_or("", |s| s.text.as_str())),
-            );
+            let texts: Vec<String> = headings
+                .iter()
+                .map(|h| m.section(h).map_or(String::new(), readable_text))
+                .collect();
+            row.extend(texts.iter().map(String::as_str));
             w.write_record(row.into_iter().map(|c| spreadsheet_safe(c).into_owned()))
                 .map_err(|e| e.to_string())?;
         }
         w.flush().map_err(|e| e.to_string())?;
     }
-    out.add("data/matters.csv", csv_bytes);
+    crate::output::put_compressed(out, "data/matters.csv", &csv_bytes)
+        .map_err(|e| e.to_string())?;
     Ok(())
 }
 
@@ -143,15 +209,17 @@ pub fn write_data(site: &Site, out: &mut Output) -> Result<(), String> {
 /// starting with `=`, `+`, `-`, `@`, tab or carriage return as a formula;
 /// as OWASP advises, such a cell gets a leading single quote.
 fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    // Spreadsheets skip leading spaces before they look for a formula.
+    let lead = cell.trim_start_matches(' ');
+    if cell.starts_with(['\t', '\r']) || lead.starts_with(['=', '+', '-', '@']) {
         format!("'{cell}").into()
     } else {
         cell.into()
     }
 }
 
-/// Writes `sitemap.xml` for every HTML page in `out`, and `robots.txt`.
-pub fn write_sitemap(site: &Site, out: &mut Output) {
+/// Writes `sitemap.xml` for every HTML page of the site, and `robots.txt`.
+pub fn write_sitemap(site: &Site, out: &dyn Sink) -> Result<(), String> {
     let origin = site.config.url.as_deref().unwrap_or("");
     let base = &site.config.base_path;
     let dates: std::collections::BTreeMap<String, &str> = site
@@ -175,27 +243,51 @@ pub fn write_sitemap(site: &Site, out: &mut Output) {
         )
         .collect();
     let site_date = site.date();
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    let pages: Vec<&String> = out
-        .files()
-        .map(|(p, _)| p)
-        .filter(|p| p.ends_with("index.html"))
+    let mut paths = crate::render::page_paths(site);
+    paths.sort();
+    let urls: Vec<String> = paths
+        .iter()
+        .map(|p| {
+            let lastmod = dates.get(p.as_str()).copied().unwrap_or(&site_date);
+            let path = p.trim_end_matches("index.html");
+            format!(
+                "  <url><loc>{}</loc><lastmod>{lastmod}</lastmod></url>\n",
+                escape_xml(&format!("{origin}{base}{path}"))
+            )
+        })
         .collect();
-    for p in pages {
-        let path = p.trim_end_matches("index.html");
-        let lastmod = dates.get(p.as_str()).copied().unwrap_or(&site_date);
-        xml.push_str(&format!(
-            "  <url><loc>{}</loc><lastmod>{lastmod}</lastmod></url>\n",
-            escape_xml(&format!("{origin}{base}{path}"))
-        ));
+    let put = |rel: &str, text: String| out.put(rel, text.as_bytes()).map_err(|e| e.to_string());
+    let urlset = |urls: &[String]| {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n{}</urlset>\n",
+            urls.concat()
+        )
+    };
+    if urls.len() <= SITEMAP_MAX_URLS {
+        put("sitemap.xml", urlset(&urls))?;
+    } else {
+        // The protocol allows 50,000 URLs a file: beyond, sitemap.xml is an
+        // index of numbered sitemaps.
+        let mut index = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        for (n, chunk) in urls.chunks(SITEMAP_MAX_URLS).enumerate() {
+            let name = format!("sitemap-{}.xml", n + 1);
+            put(&name, urlset(chunk))?;
+            index.push_str(&format!(
+                "  <sitemap><loc>{}</loc><lastmod>{site_date}</lastmod></sitemap>\n",
+                escape_xml(&format!("{origin}{base}{name}"))
+            ));
+        }
+        index.push_str("</sitemapindex>\n");
+        put("sitemap.xml", index)?;
     }
-    xml.push_str("</urlset>\n");
-    out.add("sitemap.xml", xml);
-    out.add(
+    put(
         "robots.txt",
         format!("User-agent: *\nAllow: /\n\nSitemap: {origin}{base}sitemap.xml\n"),
-    );
+    )
 }
+
+/// URLs one sitemap file may list (sitemaps.org).
+const SITEMAP_MAX_URLS: usize = 50_000;
 
 fn escape_xml(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -209,7 +301,7 @@ mod tests {
 
     #[test]
     fn formulas_become_text() {
-        for cell in ["=1+1", "+86", "-x", "@SUM(A1)", "\tx", "\rx"] {
+        for cell in ["=1+1", "+86", "-x", "@SUM(A1)", "\tx", "\rx", " =1+1"] {
             assert_eq!(spreadsheet_safe(cell), format!("'{cell}"));
         }
         for cell in ["低保", "1. 审核", "", "a=b"] {

@@ -7,6 +7,23 @@ use qingdan::diagnostics::{Diagnostics, Severity};
 use qingdan::model::Site;
 use qingdan::pipeline::{self, BuildError};
 
+/// `println!` that never panics: `qingdan check | head -1` closes the pipe
+/// early, and a build that has published must not then fail over a message.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// `eprintln!` that never panics.
+macro_rules! say_err {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 /// qingdan: publish a township's duty list (履职事项清单) as a static website.
 #[derive(Parser)]
 #[command(version, about)]
@@ -113,7 +130,7 @@ fn main() -> ExitCode {
             // leave the output as it was. Without a handler, the default
             // (ending at once) still leaves the output intact.
             if let Err(e) = ctrlc::set_handler(|| qingdan::output::interrupt::on_signal()) {
-                eprintln!("提示 warning: 无法处理中断信号（{e}）；构建被中断时临时目录会留到下次构建清除。");
+                say_err!("提示 warning: 无法处理中断信号（{e}）；构建被中断时临时目录会留到下次构建清除。");
             }
             let progress = qingdan::report::Progress::start("正在构建网站…");
             let result = pipeline::build(&root, &output, base_path.as_deref(), force);
@@ -122,9 +139,9 @@ fn main() -> ExitCode {
                 Ok(built) => {
                     print_build_diagnostics(&built.diags, verbose);
                     for note in &built.leftovers {
-                        eprintln!("提示 warning: {note}");
+                        say_err!("提示 warning: {note}");
                     }
-                    println!(
+                    say!(
                         "已生成 {} 个文件到 {}（{} 个事项）。{}",
                         built.files,
                         built.target,
@@ -137,7 +154,7 @@ fn main() -> ExitCode {
                     // The errors are what stops the build; review notes
                     // would bury them, so they are only counted.
                     print_build_diagnostics(&diags, verbose);
-                    eprintln!(
+                    say_err!(
                         "构建失败：{} 个错误；{} 未改动。{}",
                         diags.count(Severity::Error),
                         output.display(),
@@ -147,7 +164,7 @@ fn main() -> ExitCode {
                 }
                 Err(BuildError::Failed(diags, msg)) => {
                     print_build_diagnostics(&diags, verbose);
-                    eprintln!("构建失败：{msg}\n{} 未改动。", output.display());
+                    say_err!("构建失败：{msg}\n{} 未改动。", output.display());
                     ExitCode::from(1)
                 }
             }
@@ -168,15 +185,15 @@ fn main() -> ExitCode {
             };
             match qingdan::import::run(&opts) {
                 Ok(outcome) => {
-                    println!("{}", outcome.report);
-                    println!("已写入 {} 个文件到 {}。", outcome.written, into.display());
+                    say!("{}", outcome.report);
+                    say!("已写入 {} 个文件到 {}。", outcome.written, into.display());
                     for p in &outcome.imported.problems {
-                        eprintln!("提示 warning: {p}");
+                        say_err!("提示 warning: {p}");
                     }
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    eprintln!("导入失败：{e}");
+                    say_err!("导入失败：{e}");
                     ExitCode::from(1)
                 }
             }
@@ -191,7 +208,7 @@ fn main() -> ExitCode {
             let list = match qingdan::scaffold::parse_list(&list) {
                 Ok(l) => l,
                 Err(e) => {
-                    eprintln!("{e}");
+                    say_err!("{e}");
                     return ExitCode::from(2);
                 }
             };
@@ -203,12 +220,12 @@ fn main() -> ExitCode {
             };
             match qingdan::scaffold::create(&root, &req) {
                 Ok(path) => {
-                    println!("{}", path.display());
-                    eprintln!("已新建 {}：填写后运行 qingdan check 检查。", path.display());
+                    say!("{}", path.display());
+                    say_err!("已新建 {}：填写后运行 qingdan check 检查。", path.display());
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    eprintln!("未新建事项：{e}");
+                    say_err!("未新建事项：{e}");
                     ExitCode::from(1)
                 }
             }
@@ -230,7 +247,7 @@ fn main() -> ExitCode {
             match qingdan::serve::run(&opts) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(msg) => {
-                    eprintln!("无法启动预览：{msg}");
+                    say_err!("无法启动预览：{msg}");
                     ExitCode::from(1)
                 }
             }
@@ -238,7 +255,7 @@ fn main() -> ExitCode {
         Command::Check { root } => {
             let (site, diags) = pipeline::check(&root, None);
             for d in diags.sorted() {
-                eprintln!("{d}");
+                say_err!("{d}");
             }
             if let Some(site) = &site {
                 print_summary(site);
@@ -246,7 +263,7 @@ fn main() -> ExitCode {
             let errors = diags.count(Severity::Error);
             let warnings = diags.count(Severity::Warning);
             let reviews = diags.count(Severity::Review);
-            println!("检查完成：{errors} 个错误，{warnings} 条提示，{reviews} 个事项待核实。");
+            say!("检查完成：{errors} 个错误，{warnings} 条提示，{reviews} 个事项待核实。");
             if errors > 0 {
                 ExitCode::from(1)
             } else {
@@ -259,7 +276,7 @@ fn main() -> ExitCode {
 /// Errors in full; warnings in full when few or `verbose`, else summarised.
 fn print_build_diagnostics(diags: &Diagnostics, verbose: bool) {
     for line in qingdan::report::build_lines(diags, verbose) {
-        eprintln!("{line}");
+        say_err!("{line}");
     }
 }
 
@@ -273,29 +290,29 @@ fn review_summary(diags: &Diagnostics) -> String {
 }
 
 fn print_summary(site: &Site) {
-    println!("\n事项统计：共 {} 项", site.matters.len());
+    say!("\n事项统计：共 {} 项", site.matters.len());
     for l in &site.lists {
-        println!("  {}：{} 项", l.name, l.count);
+        say!("  {}：{} 项", l.name, l.count);
     }
-    println!("按事项类别：");
+    say!("按事项类别：");
     for c in &site.categories {
         let parts: Vec<String> = c
             .groups
             .iter()
             .map(|g| format!("{} {}", g.name, g.count))
             .collect();
-        println!("  {}：{} 项（{}）", c.name, c.count, parts.join("，"));
+        say!("  {}：{} 项（{}）", c.name, c.count, parts.join("，"));
     }
     if !site.uncategorized.is_empty() {
-        println!("  未分类：{} 项", site.uncategorized.len());
+        say!("  未分类：{} 项", site.uncategorized.len());
     }
-    println!("按部门：");
+    say!("按部门：");
     for d in &site.departments {
         let parts: Vec<String> = d
             .groups
             .iter()
             .map(|g| format!("{} {}", g.name, g.count))
             .collect();
-        println!("  {}：{} 项（{}）", d.name, d.count, parts.join("，"));
+        say!("  {}：{} 项（{}）", d.name, d.count, parts.join("，"));
     }
 }

@@ -29,6 +29,9 @@ pub enum Problem {
     UnsafeUrl { url: String, scheme: String },
     /// A run of ASCII letters and digits longer than [`MAX_WORD_CHARS`].
     LongWord { chars: usize },
+    /// A control character written as a character reference (`&#x1B;`),
+    /// which the file check cannot see.
+    Control { code: u32 },
 }
 
 /// A problem and the byte offset in the Markdown where it starts.
@@ -68,6 +71,17 @@ pub fn lint(markdown: &str) -> Vec<Finding> {
                 }
             }
             Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(c) = t
+                    .chars()
+                    .find(|&c| crate::text_file::is_forbidden_control(c))
+                {
+                    found.push(Finding {
+                        offset: range.start,
+                        problem: Problem::Control { code: c as u32 },
+                    });
+                }
+            }
             _ => {}
         }
     }
@@ -307,6 +321,9 @@ mod tests {
             }]
         );
         assert!(lint(&"a".repeat(MAX_WORD_CHARS)).is_empty());
+
+        let f = lint("正文&#x1B;[31m与&#8;");
+        assert_eq!(f[0].problem, Problem::Control { code: 0x1b });
     }
 
     #[test]

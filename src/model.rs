@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::SiteConfig;
@@ -33,6 +34,8 @@ pub struct SectionView {
     pub text: String,
     /// HTML before the first subsection.
     pub lead_html: String,
+    /// Plain text before the first subsection.
+    pub lead_text: String,
     pub subsections: Vec<SectionView>,
 }
 
@@ -171,8 +174,10 @@ pub fn build(config: SiteConfig, content: Content) -> Site {
 
     let mut matters: Vec<&Matter> = content.matters.iter().collect();
     matters.sort_by_key(|m| m.id());
+    // Markdown to HTML for every section: the model's one heavy step, done
+    // in parallel.
     let mut views: Vec<MatterView> = matters
-        .iter()
+        .par_iter()
         .map(|m| {
             let id: MatterId = m.id();
             let f = &m.front;
@@ -319,6 +324,7 @@ fn section_view(s: &crate::content::Section) -> SectionView {
         html: markdown::to_html(&s.markdown),
         text: markdown::to_plain(&s.markdown),
         lead_html: markdown::to_html(&s.lead),
+        lead_text: markdown::to_plain(&s.lead),
         subsections: s.subsections.iter().map(section_view).collect(),
     }
 }

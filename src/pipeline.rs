@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::diagnostics::Diagnostics;
 use crate::model::Site;
-use crate::output::{self, Output};
+use crate::output::{self, Discard, Sink};
 use crate::{assets, config, content, export, model, render, search, validate};
 
 /// Loads and validates the site at `root`. The site is `None` when there are errors.
@@ -34,53 +34,40 @@ pub fn load(root: &Path, base_path: Option<&str>) -> (Option<Site>, Diagnostics)
     }
 }
 
-/// Renders a checked site into memory.
-pub fn render(site: &Site, theme: &Path) -> Result<Output, String> {
+/// Renders a checked site into `sink`: pages, assets, data files and the
+/// search index, each written as it is made.
+pub fn render(site: &Site, theme: &Path, sink: &dyn Sink) -> Result<(), String> {
     let tera = render::load_templates(theme).map_err(|e| e.to_string())?;
-    let mut out = Output::default();
-    let assets = assets::copy_static(theme, &site.config.base_path, &mut out)?;
-    render::render_pages(site, &tera, &assets, &mut out).map_err(|e| e.to_string())?;
-    export::write_data(site, &mut out)?;
-    export::write_sitemap(site, &mut out);
-    search::write_index(site, &mut out)?;
-    Ok(out)
+    let assets = assets::copy_static(theme, &site.config.base_path, sink)?;
+    // The index is built on one thread while the other renders pages.
+    let (pages, rest) = rayon::join(
+        || render::render_pages(site, &tera, &assets, sink).map_err(|e| e.to_string()),
+        || -> Result<(), String> {
+            export::write_data(site, sink)?;
+            export::write_sitemap(site, sink)?;
+            search::write_index(site, sink)
+        },
+    );
+    rest?;
+    pages.map(|_| ())
 }
 
 /// Everything `build` does but writing: load, validate, render every page
-/// and data file in memory. What this accepts, `build` builds. Theme and
-/// render failures are errors in the diagnostics.
+/// and data file, and throw them away. What this accepts, `build` builds.
+/// Theme and render failures are errors in the diagnostics.
 pub fn check(root: &Path, base_path: Option<&str>) -> (Option<Site>, Diagnostics) {
-    match prepare(root, base_path) {
-        Ok(Prepared { site, diags, .. }) => (Some(site), diags),
-        Err(BuildError::Invalid(diags)) => (None, diags),
-        Err(BuildError::Failed(mut diags, msg)) => {
+    let (site, mut diags) = load(root, base_path);
+    let Some(site) = site else {
+        return (None, diags);
+    };
+    match render(&site, &root.join("theme"), &Discard::default()) {
+        Ok(_) => (Some(site), diags),
+        Err(msg) => {
             diags
                 .error(&root.join("theme"), None, msg)
                 .help("修正主题（theme/templates、theme/static）中的问题后重试");
             (None, diags)
         }
-    }
-}
-
-/// A site rendered in memory, ready to write.
-struct Prepared {
-    site: Site,
-    diags: Diagnostics,
-    output: Output,
-}
-
-fn prepare(root: &Path, base_path: Option<&str>) -> Result<Prepared, BuildError> {
-    let (site, diags) = load(root, base_path);
-    let Some(site) = site else {
-        return Err(BuildError::Invalid(diags));
-    };
-    match render(&site, &root.join("theme")) {
-        Ok(output) => Ok(Prepared {
-            site,
-            diags,
-            output,
-        }),
-        Err(e) => Err(BuildError::Failed(diags, e)),
     }
 }
 
@@ -115,20 +102,28 @@ pub fn build(
         Ok(p) => p,
         Err(e) => return Err(BuildError::Failed(Diagnostics::default(), e.to_string())),
     };
-    let Prepared {
-        site,
-        diags,
-        output: out,
-    } = prepare(root, base_path)?;
+    let (site, diags) = load(root, base_path);
+    let Some(site) = site else {
+        return Err(BuildError::Invalid(diags));
+    };
     let target = prepared.target().clone();
     let leftovers = prepared.leftover_notes();
-    if let Err(e) = prepared.publish(&out) {
+    let staged = match prepared.stage() {
+        Ok(s) => s,
+        Err(e) => return Err(BuildError::Failed(diags, e.to_string())),
+    };
+    if let Err(e) = render(&site, &root.join("theme"), &staged) {
+        // Dropping the staging folder removes it; the output is untouched.
+        return Err(BuildError::Failed(diags, e));
+    }
+    let files = staged.files();
+    if let Err(e) = staged.publish() {
         return Err(BuildError::Failed(diags, e.to_string()));
     }
     Ok(Built {
         site,
         diags,
-        files: out.len(),
+        files,
         target,
         leftovers,
     })

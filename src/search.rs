@@ -5,12 +5,16 @@
 //! The browser script (`theme/static/search.js`) implements the same
 //! tokenizer; `tests/search/vectors.json` holds the cases both must agree on.
 
-use elasticlunr::{Index, IndexBuilder, Language, Pipeline};
+use std::collections::{BTreeMap, HashMap};
+
+use elasticlunr::inverted_index::InvertedIndex;
+use elasticlunr::{Language, Pipeline};
 use pinyin::ToPinyin;
+use rayon::prelude::*;
 
 use crate::content::ListKind;
 use crate::model::{MatterView, Site};
-use crate::output::Output;
+use crate::output::Sink;
 
 /// Index fields, in the order documents give their values.
 pub const FIELDS: [&str; 5] = ["title", "category", "departments", "body", "pinyin"];
@@ -131,81 +135,132 @@ fn body_text(m: &MatterView) -> String {
     out.trim_end().to_string()
 }
 
-pub fn build_index(site: &Site) -> Index {
-    // The reading is stored for the script's pinyin match, not indexed.
-    let mut index = IndexBuilder::with_language(Box::new(CjkBigram))
-        .add_fields(&FIELDS[..4])
-        .add_field_with_tokenizer(FIELDS[4], Box::new(|_: &str| Vec::new()))
-        .build();
-    for m in &site.matters {
-        let departments = m
-            .departments
-            .iter()
-            .map(|d| d.name.as_str())
-            .collect::<Vec<_>>()
-            .join("、");
-        let category = m.category.as_ref().map_or("", |c| c.name.as_str());
-        index.add_doc(
-            &doc_ref(m),
-            [
-                m.title.clone(),
-                category.to_string(),
-                departments,
-                body_text(m),
-                title_pinyin(&m.title),
+/// Fields whose tokens are indexed (the reading is stored, not indexed).
+const INDEXED: [&str; 4] = ["title", "category", "departments", "body"];
+
+/// The body is indexed in this many parts, split by the first character of
+/// each token, built in parallel and each written as soon as it is built,
+/// so that no more than a few parts of the index are in memory at a time.
+const BODY_PARTS: u32 = 16;
+
+/// What is indexed and stored of one matter.
+struct Doc<'a> {
+    reference: String,
+    fields: [std::borrow::Cow<'a, str>; 4],
+    pinyin: String,
+}
+
+fn docs(site: &Site) -> Vec<Doc<'_>> {
+    site.matters
+        .par_iter()
+        .map(|m| Doc {
+            reference: doc_ref(m),
+            fields: [
+                m.title.as_str().into(),
+                m.category.as_ref().map_or("", |c| c.name.as_str()).into(),
+                m.departments
+                    .iter()
+                    .map(|d| d.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、")
+                    .into(),
+                body_text(m).into(),
             ],
-        );
+            pinyin: title_pinyin(&m.title),
+        })
+        .collect()
+}
+
+/// One field's inverted index over every document, restricted to tokens
+/// whose first character falls in `part` of `parts`. Term frequencies are
+/// elasticlunr's (the square root of the count), to two decimals.
+fn field_index(docs: &[Doc], field: usize, part: u32, parts: u32) -> InvertedIndex {
+    let mut index = InvertedIndex::new();
+    let mut counts: HashMap<String, u32> = HashMap::new();
+    for doc in docs {
+        counts.clear();
+        for token in tokenize(&doc.fields[field]) {
+            let first = token.chars().next().map_or(0, |c| c as u32);
+            if first % parts == part {
+                *counts.entry(token).or_insert(0) += 1;
+            }
+        }
+        for (token, n) in &counts {
+            let tf = (f64::from(*n).sqrt() * 100.0).round() / 100.0;
+            index.add_token(&doc.reference, token, tf);
+        }
     }
     index
 }
 
-pub fn write_index(site: &Site, out: &mut Output) -> Result<(), String> {
-    let index = build_index(site);
-    let mut value = serde_json::to_value(&index).map_err(|e| e.to_string())?;
-    slim(&mut value);
-    let mut json = serde_json::to_string(&value).map_err(|e| e.to_string())?;
-    json.push('\n');
-    out.add("search/index.json", json);
-    Ok(())
+/// Serialises one field's index, built in `parts` parts in parallel: each
+/// part holds the root's children for its first characters, so their JSON
+/// objects are joined under one root, which is what the script reads.
+fn field_json(docs: &[Doc], field: usize, parts: u32) -> Result<Vec<u8>, String> {
+    const HEAD: &[u8] = br#"{"root":{"docs":{},"df":0"#;
+    let pieces: Vec<Result<Vec<u8>, String>> = (0..parts)
+        .into_par_iter()
+        .map(|part| {
+            let index = field_index(docs, field, part, parts);
+            let json = serde_json::to_vec(&index).map_err(|e| e.to_string())?;
+            // `{"root":{"docs":{},"df":0,"a":{…},…}}` → `,"a":{…},…`
+            json.strip_prefix(HEAD)
+                .and_then(|rest| rest.strip_suffix(b"}}"))
+                .map(<[u8]>::to_vec)
+                .ok_or_else(|| "search index: unexpected inverted index layout".to_string())
+        })
+        .collect();
+    let mut out = HEAD.to_vec();
+    for piece in pieces {
+        out.extend(piece?);
+    }
+    out.extend(b"}}");
+    Ok(out)
 }
 
-/// Drops what the script does not use, to stay within the size budget:
-/// field lengths (`docInfo`), the reference repeated inside each stored
-/// document, and term-frequency digits past the second decimal.
-fn slim(index: &mut serde_json::Value) {
-    if let Some(store) = index
-        .get_mut("documentStore")
-        .and_then(|s| s.as_object_mut())
-    {
-        store.remove("docInfo");
-        if let Some(docs) = store.get_mut("docs").and_then(|d| d.as_object_mut()) {
-            for doc in docs.values_mut() {
-                if let Some(doc) = doc.as_object_mut() {
-                    doc.remove("id");
-                }
-            }
+#[derive(serde::Serialize)]
+struct StoredDoc<'a> {
+    title: &'a str,
+    category: &'a str,
+    departments: &'a str,
+    body: &'a str,
+    pinyin: &'a str,
+}
+
+/// Writes `search/index.json` in the layout elasticlunr.js reads
+/// (`index.<field>.root`, `documentStore.docs`), streamed from the parts
+/// of each field's index, never through a whole-index JSON value.
+pub fn write_index(site: &Site, out: &dyn Sink) -> Result<(), String> {
+    let docs = docs(site);
+    let mut json = br#"{"version":"0.9.5","fields":["title","category","departments","body","pinyin"],"ref":"id","index":{"#.to_vec();
+    for (i, field) in INDEXED.iter().enumerate() {
+        if i > 0 {
+            json.push(b',');
         }
+        json.extend(format!("\"{field}\":").as_bytes());
+        let parts = if *field == "body" { BODY_PARTS } else { 1 };
+        json.extend(field_json(&docs, i, parts)?);
     }
-    fn round(v: &mut serde_json::Value) {
-        match v {
-            serde_json::Value::Object(map) => {
-                for (k, x) in map.iter_mut() {
-                    if k == "tf" {
-                        if let Some(f) = x.as_f64() {
-                            *x = serde_json::json!((f * 100.0).round() / 100.0);
-                        }
-                    } else {
-                        round(x);
-                    }
-                }
-            }
-            serde_json::Value::Array(items) => items.iter_mut().for_each(round),
-            _ => {}
-        }
-    }
-    if let Some(idx) = index.get_mut("index") {
-        round(idx);
-    }
+    json.extend(br#","pinyin":{"root":{"docs":{},"df":0}}},"documentStore":{"docs":"#);
+    let stored: BTreeMap<&str, StoredDoc> = docs
+        .iter()
+        .map(|d| {
+            (
+                d.reference.as_str(),
+                StoredDoc {
+                    title: &d.fields[0],
+                    category: &d.fields[1],
+                    departments: &d.fields[2],
+                    body: &d.fields[3],
+                    pinyin: &d.pinyin,
+                },
+            )
+        })
+        .collect();
+    serde_json::to_writer(&mut json, &stored).map_err(|e| e.to_string())?;
+    json.extend(b"}}\n");
+    crate::output::put_compressed(out, "search/index.json", &json).map_err(|e| e.to_string())?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -249,11 +304,40 @@ mod tests {
         );
         // The index is a trie, one level per letter: serialising it must not
         // recurse 24,000 deep.
-        let mut index = IndexBuilder::with_language(Box::new(CjkBigram))
+        let mut index = elasticlunr::IndexBuilder::with_language(Box::new(CjkBigram))
             .add_fields(&["body"])
             .build();
         index.add_doc("b1", [word]);
         assert!(serde_json::to_string(&index).is_ok());
+    }
+
+    #[test]
+    fn an_index_built_in_parts_is_the_index_built_whole() {
+        let text = |i: usize| {
+            format!(
+                "第{i}项：低保审核、宅基地审批、12345热线、民政局{}",
+                "乡镇".repeat(i % 3)
+            )
+        };
+        let bodies: Vec<String> = (0..40).map(text).collect();
+        let docs: Vec<Doc> = bodies
+            .iter()
+            .enumerate()
+            .map(|(i, b)| Doc {
+                reference: format!("b{i}"),
+                fields: ["".into(), "".into(), "".into(), b.as_str().into()],
+                pinyin: String::new(),
+            })
+            .collect();
+        let whole = field_index(&docs, 3, 0, 1);
+        for parts in [1, 2, 7, 16] {
+            let json = field_json(&docs, 3, parts).unwrap();
+            let merged: InvertedIndex = serde_json::from_slice(&json).unwrap();
+            assert!(merged == whole, "{parts} parts");
+        }
+        assert_eq!(whole.get_doc_frequency("低保"), 40);
+        assert_eq!(whole.get_term_frequency("b4", "乡镇"), 1.0);
+        assert_eq!(whole.get_term_frequency("b5", "乡镇"), 1.41);
     }
 
     #[test]

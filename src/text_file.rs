@@ -18,6 +18,8 @@ pub enum ReadError {
     Io(#[from] std::io::Error),
     #[error("文件不是 UTF-8 编码（第 {line} 行附近有无效字节），可能是 GBK 等编码；请用编辑器“另存为 UTF-8”")]
     NotUtf8 { line: usize },
+    #[error("这不是普通文件（是文件夹、管道或设备）；请换成普通的文本文件")]
+    NotAFile,
     #[error("文件过大（{bytes} 字节，上限 {} 字节，即 1 MB）；一个事项文件通常不到 20 KB，请检查是否误粘贴了大段内容", MAX_FILE_BYTES)]
     TooLarge { bytes: u64 },
     #[error("第 {line} 行第 {column} 列有不可见的控制字符 U+{code:04X}；请删除它（常见于从 PDF 或网页复制的文字）")]
@@ -48,6 +50,10 @@ impl ReadError {
 /// Reads `path` as UTF-8 text with the BOM dropped and line endings made
 /// `\n`; refuses files over [`MAX_FILE_BYTES`] and control characters.
 pub fn read(path: &Path) -> Result<String, ReadError> {
+    // A FIFO or device would block or never end: only regular files are read.
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(ReadError::NotAFile);
+    }
     let file = std::fs::File::open(path)?;
     // Read one byte past the limit rather than trusting metadata, which a
     // pipe or a growing file can get wrong.
@@ -80,10 +86,13 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, ReadError> {
     })
 }
 
-/// Is `c` a control character that has no place in a site's text (every
-/// C0 and C1 control and DEL, except tab and newline)?
+/// Is `c` a control character that has no place in a site's text: every
+/// C0 and C1 control and DEL except tab and newline, and the invisible
+/// characters that reorder or break text (bidirectional overrides and
+/// isolates, the Unicode line and paragraph separators)?
 pub fn is_forbidden_control(c: char) -> bool {
-    c.is_control() && c != '\t' && c != '\n'
+    (c.is_control() && c != '\t' && c != '\n')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
 }
 
 /// Refuses NUL and the other control characters, naming the first one.

@@ -5,6 +5,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use crate::config::single_line_problem;
 use crate::content::{Content, ListKind, Matter};
 use crate::diagnostics::{Diagnostics, Position};
@@ -21,8 +23,21 @@ pub fn validate(content: &Content, diags: &mut Diagnostics) {
     let mut used_categories = HashSet::new();
     let mut used_departments = HashSet::new();
 
+    // Each matter on its own, in parallel; their findings are merged in
+    // the matters' order, so the output stays the same.
+    let per_matter: Vec<Diagnostics> = content
+        .matters
+        .par_iter()
+        .map(|m| {
+            let mut d = Diagnostics::default();
+            check_matter(m, &categories, &departments, &mut d);
+            d
+        })
+        .collect();
+    for d in per_matter {
+        d.into_items().for_each(|x| diags.push(x));
+    }
     for m in &content.matters {
-        check_matter(m, &categories, &departments, diags);
         let f = &m.front;
         if let Some(c) = &f.category {
             used_categories.insert(c.as_str());
@@ -45,6 +60,26 @@ pub fn validate(content: &Content, diags: &mut Diagnostics) {
     }
 
     let intro = Path::new("content").join(crate::content::INTRO_FILE);
+    let intro_values = [
+        ("title", content.intro.title.as_deref()),
+        ("note", content.intro.note.as_deref()),
+    ];
+    for (key, value) in intro_values {
+        let Some(value) = value else { continue };
+        let problem = if key == "title" {
+            single_line_problem(value)
+        } else {
+            value
+                .chars()
+                .any(crate::text_file::is_forbidden_control)
+                .then_some("含有不可见的控制字符")
+        };
+        if let Some(problem) = problem {
+            diags
+                .error(&intro, None, format!("头部的 {key} {problem}"))
+                .help("删去换行和 \\u 转义的控制字符");
+        }
+    }
     check_markdown(
         &intro,
         &content.intro.markdown,
@@ -86,16 +121,21 @@ pub fn validate(content: &Content, diags: &mut Diagnostics) {
     }
 }
 
+/// Headings (`##` and `###`) one matter may have: a real one has at most
+/// about a dozen (a section per kind of duty, a subsection per department).
+const MAX_HEADINGS: usize = 100;
+
 fn check_matter(m: &Matter, categories: &[&str], departments: &[&str], diags: &mut Diagnostics) {
     let f = &m.front;
     let file = m.path.as_path();
     let at = |key: &str| m.position_of(key);
     let has_review = f.review.as_deref().is_some_and(|r| !r.trim().is_empty());
 
-    if f.seq < 1 || f.seq > 9999 {
+    // Any positive number: a county's site may hold tens of thousands.
+    if f.seq < 1 || u32::try_from(f.seq).is_err() {
         diags
             .error(file, at("seq"), format!("seq = {} 无效", f.seq))
-            .help("seq 是事项在清单中的序号，从 1 开始的整数");
+            .help("seq 是事项在清单中的序号，从 1 开始的正整数");
     }
     let mut names = vec![("title", f.title.as_str())];
     names.extend(f.category.iter().map(|c| ("category", c.as_str())));
@@ -182,6 +222,22 @@ fn check_matter(m: &Matter, categories: &[&str], departments: &[&str], diags: &m
         _ => {}
     }
 
+    let headings: usize = m
+        .body
+        .sections
+        .iter()
+        .map(|s| 1 + s.subsections.len())
+        .sum();
+    if headings > MAX_HEADINGS {
+        diags
+            .error(
+                file,
+                Some(line(m.body.first_line)),
+                format!("正文有 {headings} 个 ## 或 ### 标题，超过上限 {MAX_HEADINGS}"),
+            )
+            .help("一个事项只有几个小节（上级部门职责、乡镇配合职责、工作方式）和每个部门一个 ### 标题；检查是否误粘贴");
+        return;
+    }
     let required = f.list.required_sections();
     for name in required {
         match m.body.section(name) {
@@ -274,6 +330,13 @@ fn check_markdown(file: &Path, text: &str, first_line: usize, diags: &mut Diagno
                     ),
                 )
                 .help("链接只能是 http://、https://、mailto:、tel: 或站内的相对地址；删去这个链接"),
+            Problem::Control { code } => diags
+                .error(
+                    file,
+                    at,
+                    format!("这里写了不可见的控制字符 U+{code:04X}（以 &#…; 的形式）"),
+                )
+                .help("删去这个 &#…; 字符引用"),
             Problem::LongWord { chars } => diags
                 .error(
                     file,

@@ -325,3 +325,20 @@ fn a_matter_under_review_shows_the_configured_notice_never_the_note() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out).contains("review_notice"), "{}", text(&out));
 }
+
+#[test]
+fn big_data_and_search_files_come_precompressed() {
+    use std::io::Read as _;
+    let site = fixture_site();
+    let out = qingdan(&["build"], site.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let dist = site.path().join("dist");
+    for file in ["search/index.json", "data/matters.json", "data/matters.csv"] {
+        let plain = fs::read(dist.join(file)).unwrap();
+        let mut unpacked = Vec::new();
+        flate2::read::GzDecoder::new(fs::File::open(dist.join(format!("{file}.gz"))).unwrap())
+            .read_to_end(&mut unpacked)
+            .unwrap();
+        assert_eq!(unpacked, plain, "{file}.gz holds {file}");
+    }
+}

@@ -36,7 +36,7 @@ fn the_repository_content_checks_and_builds() {
     );
     assert!(out.status.success(), "{}", text(&out));
     assert!(
-        text(&out).contains("另有 103 个事项有待核实说明"),
+        text(&out).contains("另有 105 个事项有待核实说明"),
         "{}",
         text(&out)
     );
@@ -85,6 +85,81 @@ fn the_repository_content_checks_and_builds() {
     assert!(home.contains("商贸物流") && home.contains("人民武装"));
     let revoked5 = fs::read_to_string(dist.join("matters/revoked-005/index.html")).unwrap();
     assert!(revoked5.contains("疏附县残联"));
+    // Quotation marks in titles: paired “…”, or the source's own " kept.
+    let json: serde_json::Value =
+        serde_json::from_slice(&fs::read(dist.join("data/matters.json")).unwrap()).unwrap();
+    for m in json.as_array().unwrap() {
+        let title = m["title"].as_str().unwrap();
+        assert_eq!(
+            title.matches('“').count(),
+            title.matches('”').count(),
+            "{title}"
+        );
+    }
+    // The data files keep each department's duties apart.
+    let record = |id: &str| {
+        json.as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let m56 = record("cooperative-056");
+    let duties = m56["department_duties"].as_object().unwrap();
+    assert_eq!(
+        duties["疏附县住房和城乡建设局"],
+        "负责建筑工程扬尘污染防治。"
+    );
+    assert_eq!(duties["疏附县公安局"], LOST);
+    let names: Vec<&String> = duties.keys().collect();
+    assert_eq!(names[0], "喀什地区生态环境局疏附县分局", "page order");
+    assert!(m56.get("department_duties_unattributed").is_none());
+    let m86 = record("cooperative-086");
+    assert!(m86["department_duties_unattributed"]
+        .as_str()
+        .unwrap()
+        .starts_with(&format!("{LOST}防疫工作")));
+    assert!(record("cooperative-001").get("department_duties").is_none());
+    let csv = fs::read_to_string(dist.join("data/matters.csv")).unwrap();
+    assert!(csv.contains("【疏附县住房和城乡建设局】负责建筑工程扬尘污染防治。\n【疏附县公安局】"));
+    assert!(csv.contains(&format!("【所属部门待核实】{LOST}防疫工作")));
+
+    // Names as the source writes them, never expanded.
+    for (id, name, expanded) in [
+        ("cooperative-034", "县委网信办", "疏附县委网信办"),
+        ("cooperative-102", "县档案史志馆", "疏附县档案史志馆"),
+    ] {
+        let page = fs::read_to_string(dist.join(format!("matters/{id}/index.html"))).unwrap();
+        assert!(page.contains(name) && !page.contains(expanded), "{id}");
+    }
+
+    // Text whose department heading was lost is labelled so on the matter
+    // page; a listed department without a heading of its own (086's nine)
+    // is said to have lost its text, on the matter page and on its page,
+    // rather than being given the unattributed paragraph.
+    let page = fs::read_to_string(dist.join("matters/cooperative-086/index.html")).unwrap();
+    assert_eq!(page.matches("所属部门待核实的部分").count(), 1);
+    assert!(
+        page.matches(LOST).count() >= 10,
+        "a start and nine departments"
+    );
+    let dept = fs::read_to_string(dist.join("departments/yingji/index.html")).unwrap();
+    let entry = dept
+        .split("<article")
+        .find(|a| a.contains("cooperative-086"))
+        .unwrap();
+    assert!(
+        entry.contains(LOST) && !entry.contains("防疫工作"),
+        "{entry}"
+    );
+    // 056: 公安局 is not given 住建局's duty.
+    let page = fs::read_to_string(dist.join("matters/cooperative-056/index.html")).unwrap();
+    let police = page.split("疏附县公安局</h3>").nth(1).unwrap();
+    assert!(
+        police.trim_start().starts_with(&format!("<p>{LOST}")),
+        "{police}"
+    );
 
     // A sample page reads as the source does.
     let page = fs::read_to_string(dist.join("matters/cooperative-013/index.html")).unwrap();
@@ -132,8 +207,20 @@ fn a_fresh_import_gives_the_counts_and_the_committed_report() {
         "| 按规则判为无法辨认的段落（页面写“此处原文待核实”） | 1 | 1 |",
         "| 错入本行的他行文字，不予发布 | 1 | 1 |",
         "没有部门的配合或收回事项：6 项",
-        "说明列出的类别“人民武装”在表格中没有事项",
+        "说明列出的类别“人民武装”在整个表格中都没有事项",
         "表格中（已辨认的）部门有 35 个",
+        // Sections whose start was lost: 001, 002, 007, 038, 046, 050, 060,
+        // 078, 079, 086, 090, 093, 097.
+        "| 职责开头在提取时丢失（页面写“原文此处内容缺失，待核实”） | 13 | 13 |",
+        // 002, 007, 078, 079, 085, 086, 093, 098.
+        "| 第一个部门标题之前的文字，所属部门待核实 | 8 | 8 |",
+        // 007, 056, 078, 079, 093.
+        "| 部门标题之后没有文字（页面写“原文此处内容缺失，待核实”） | 5 | 5 |",
+        "| 职责末尾在句子中间截断（页面写“原文此处内容缺失，待核实”） | 3 | 3 |",
+        "说明称配合履职事项包括 17 个类别，列出的名称有 19 个；表格中（已辨认的）类别有 15 个",
+        "说明列出的配合履职事项类别中，表格没有事项的：经济发展、安全稳定、民族宗教、交通运输、商贸物流。",
+        "说明列出的上级部门收回事项类别中，表格没有事项的：卫生健康。",
+        "说明称基本履职事项包括 20 个类别，列出的名称有 21 个",
     ] {
         assert!(report.contains(line), "the report lacks {line}");
     }
@@ -326,8 +413,9 @@ fn the_imported_site_has_the_same_words_as_the_source() {
     }
     assert!(titles > 220, "{titles} titles compared");
     assert_eq!(sections, 103 * 2 + 47);
-    // cooperative-002 (3), 010, 044 (2), 050 (2), 085.
-    assert_eq!(placeholders, 9, "passages published as unreadable");
+    // cooperative-002 (4), 004, 010, 020, 044 (2), 050 (2), 051, 064 (2),
+    // 077, 079, 085.
+    assert_eq!(placeholders, 17, "passages published as unreadable");
     assert!(
         subsections >= 68,
         "{subsections} department subsections checked"
@@ -380,21 +468,73 @@ fn heading_inside(text: &str, registered: &[String]) -> Option<String> {
     None
 }
 
-/// A pattern for published text: its letters, with each placeholder a gap.
-fn text_pattern(published: &str) -> String {
-    letters(published)
-        .split(PLACEHOLDER)
-        .map(regex::escape)
-        .collect::<Vec<_>>()
-        .join("(.+?)")
+/// A pattern for published text (its letters): each placeholder a gap of
+/// some source text (placeholders side by side one gap), each mark of lost
+/// text a gap that is usually empty (the source has nothing there). Returns
+/// the pattern and the number of placeholders.
+fn gaps_pattern(published: &str) -> (String, usize) {
+    let mut pattern = String::new();
+    let mut placeholders = 0;
+    let mut rest = published;
+    let mut after_placeholder = false;
+    loop {
+        let next = [
+            (rest.find(PLACEHOLDER), PLACEHOLDER),
+            (rest.find(LOST), LOST),
+        ]
+        .into_iter()
+        .filter_map(|(at, mark)| at.map(|at| (at, mark)))
+        .min_by_key(|(at, _)| *at);
+        let Some((at, mark)) = next else {
+            pattern.push_str(&regex::escape(rest));
+            break;
+        };
+        pattern.push_str(&regex::escape(&rest[..at]));
+        if mark == PLACEHOLDER {
+            placeholders += 1;
+            if !(at == 0 && after_placeholder) {
+                pattern.push_str("(.+?)");
+            }
+            after_placeholder = true;
+        } else {
+            pattern.push_str("(.*?)");
+            after_placeholder = false;
+        }
+        rest = &rest[at + mark.len()..];
+    }
+    (pattern, placeholders)
 }
 
-/// Every duty sits under the department the source puts it under: the
-/// source cell reads, letter for letter, as the text before the first
-/// subsection, then each subsection's department heading (as registered,
-/// or the damaged form the note records, one edit away) followed by
-/// exactly that subsection's text. No department heading is left inside a
-/// subsection's text.
+/// Every captured gap is text the note quotes, whole passages of it.
+fn gaps_are_quoted(c: &regex::Captures<'_>, note: &str, what: &str) {
+    let note = letters(note);
+    for hidden in c.iter().skip(1).flatten() {
+        let mut rest = hidden.as_str();
+        while !rest.is_empty() {
+            let longest = rest
+                .char_indices()
+                .map(|(i, ch)| i + ch.len_utf8())
+                .rfind(|&end| note.contains(&rest[..end]));
+            // Whole passages, not letters found here and there.
+            let enough = rest.chars().count().min(4);
+            let Some(end) = longest.filter(|&end| rest[..end].chars().count() >= enough) else {
+                panic!("{what}: the note does not quote the hidden passage {rest}");
+            };
+            rest = &rest[end..];
+        }
+    }
+}
+
+/// Every duty sits under the department the source puts it under. The
+/// source cell is cut at the department headings of the published
+/// subsections (as registered, or the damaged form the note records, one
+/// edit away, followed by a colon); a Chinese-numbered sub-heading right
+/// before a heading goes with it. The text before the first heading reads
+/// letter for letter as the text above the subsections, and each
+/// subsection as the source's parts under that department's headings, in
+/// order (a department headed twice keeps both). A subsection the source
+/// does not head says only that its text is lost. No department heading is
+/// left inside the published text.
 fn same_words_by_department(
     lead: &str,
     subs: &[(String, String)],
@@ -404,18 +544,16 @@ fn same_words_by_department(
     what: &str,
 ) -> usize {
     let damaged = regex::Regex::new(r"部门标题原文提取为“([^”]+):”，与已登记的“([^”]+)”").unwrap();
-    let repeated = regex::Regex::new(r"原文再次出现“([^”]+):”").unwrap();
-    let repeats: Vec<&str> = repeated
-        .captures_iter(note)
-        .map(|c| c.get(1).unwrap().as_str())
-        .collect();
-    let mut pattern = format!("^{}", text_pattern(lead));
+    let mut cuts: Vec<(usize, usize, String)> = Vec::new();
     for (name, text) in subs {
         assert!(
             registered.contains(name),
             "{what}: {name} is not registered"
         );
-        let mut forms = vec![regex::escape(name)];
+        if let Some(other) = heading_inside(text, registered) {
+            panic!("{what}: the heading {other} is left inside the duties of {name}");
+        }
+        let mut forms = vec![name.clone()];
         for c in damaged
             .captures_iter(note)
             .filter(|c| &c[2] == name.as_str())
@@ -426,38 +564,77 @@ fn same_words_by_department(
                 "{what}: {} for {name}",
                 &c[1]
             );
-            forms.push(regex::escape(&c[1]));
+            forms.push(c[1].to_string());
         }
-        pattern.push_str(&format!("(?:{})", forms.join("|")));
-        pattern.push_str(&text_pattern(text));
-        if repeats.contains(&name.as_str()) {
-            pattern.push_str(&format!("(?:{})?", regex::escape(name)));
-        }
-        if let Some(other) = heading_inside(text, registered) {
-            panic!("{what}: the heading {other} is left inside the duties of {name}");
+        for form in forms {
+            let re = regex::Regex::new(&format!(r"{}\s*[:：]", regex::escape(&form))).unwrap();
+            for m in re.find_iter(source) {
+                cuts.push((m.start(), m.end(), name.clone()));
+            }
         }
     }
     if let Some(other) = heading_inside(lead, registered) {
         panic!("{what}: the heading {other} is left inside the text before the subsections");
     }
-    pattern.push('$');
-    let re = regex::Regex::new(&pattern).unwrap();
-    let source = letters(source);
-    let Some(c) = re.captures(&source) else {
-        panic!("{what}: the duties are not under the source's departments:\n{subs:?}\nthe source says\n{source}");
-    };
-    let note = letters(note);
-    for hidden in c.iter().skip(1).flatten() {
-        assert!(
-            note.contains(hidden.as_str()),
-            "{what}: the note does not quote {}",
-            hidden.as_str()
-        );
+    cuts.sort();
+    // A form found inside a longer one's match is not a second heading.
+    let mut kept: Vec<(usize, usize, String)> = Vec::new();
+    for c in cuts {
+        if kept.last().is_none_or(|k| c.0 >= k.1) {
+            kept.push(c);
+        }
     }
-    c.len() - 1
+    let sub_heading =
+        regex::Regex::new(r"(?:^|[\s;；。])([一二三四五六七八九十]{1,3}、[^;；。]*?)\s*$").unwrap();
+    // (department or None for the lead, raw text), moving sub-headings on.
+    let mut parts: Vec<(Option<String>, String)> = Vec::new();
+    let mut carry = String::new();
+    let mut from = 0;
+    let mut owner: Option<String> = None;
+    let ends = kept
+        .iter()
+        .map(|(start, end, name)| (*start, *end, Some(name.clone())))
+        .chain([(source.len(), source.len(), None)]);
+    for (start, end, name) in ends {
+        let mut text = format!("{carry}{}", &source[from..start]);
+        carry.clear();
+        if name.is_some() {
+            if let Some(c) = sub_heading.captures(&text) {
+                let at = c.get(1).unwrap().start();
+                carry = text[at..].to_string();
+                text.truncate(at);
+            }
+        }
+        parts.push((owner.clone(), text));
+        owner = name;
+        from = end;
+    }
+    let expected = |who: Option<&str>| -> String {
+        parts
+            .iter()
+            .filter(|(o, _)| o.as_deref() == who)
+            .map(|(_, t)| letters(t))
+            .collect()
+    };
+    let mut placeholders = 0;
+    let mut check = |published: &str, source: String, part: &str| {
+        let (pattern, n) = gaps_pattern(&letters(published));
+        placeholders += n;
+        let re = regex::Regex::new(&format!("^{pattern}$")).unwrap();
+        let Some(c) = re.captures(&source) else {
+            panic!("{what}, {part}: the site says\n{}\nthe source's text under that heading is\n{source}", letters(published));
+        };
+        gaps_are_quoted(&c, note, what);
+    };
+    check(lead, expected(None), "above the subsections");
+    for (name, text) in subs {
+        check(text, expected(Some(name)), name);
+    }
+    placeholders
 }
 
 const PLACEHOLDER: &str = "（此处原文待核实）";
+const LOST: &str = "（原文此处内容缺失，待核实）";
 
 /// The `review` note of a matter of an imported site.
 fn review_of(site: &std::path::Path, id: &str) -> String {
@@ -487,41 +664,13 @@ fn same_words(published: &str, source: &str, note: &str, what: &str) -> usize {
         );
         return 0;
     }
-    let pieces: Vec<&str> = published.split(PLACEHOLDER).collect();
-    // Passages replaced side by side are one span of the source.
-    let joined: Vec<&str> = pieces
-        .iter()
-        .enumerate()
-        .filter(|&(k, p)| !p.is_empty() || k == 0 || k == pieces.len() - 1)
-        .map(|(_, p)| *p)
-        .collect();
-    let pattern = joined
-        .iter()
-        .map(|p| regex::escape(p))
-        .collect::<Vec<_>>()
-        .join("(.+?)");
+    let (pattern, placeholders) = gaps_pattern(&published);
     let re = regex::Regex::new(&format!("^{pattern}$")).unwrap();
     let Some(c) = re.captures(&source) else {
         panic!("{what}: the site says\n{published}\nthe source says\n{source}");
     };
-    let note = letters(note);
-    for hidden in c.iter().skip(1).flatten() {
-        // Each hidden span is made of passages the note quotes.
-        let mut rest = hidden.as_str();
-        while !rest.is_empty() {
-            let longest = rest
-                .char_indices()
-                .map(|(i, ch)| i + ch.len_utf8())
-                .rfind(|&end| note.contains(&rest[..end]));
-            // Whole passages, not letters found here and there.
-            let enough = rest.chars().count().min(4);
-            let Some(end) = longest.filter(|&end| rest[..end].chars().count() >= enough) else {
-                panic!("{what}: the note does not quote the hidden passage {rest}");
-            };
-            rest = &rest[end..];
-        }
-    }
-    pieces.len() - 1
+    gaps_are_quoted(&c, note, what);
+    placeholders
 }
 
 /// The `review` notes of the repository's content, by matter id.
@@ -594,7 +743,7 @@ fn quoted(note: &str) -> Vec<String> {
 fn editors_notes_never_reach_the_built_site() {
     let root = repo();
     let notes = review_notes();
-    assert_eq!(notes.len(), 103);
+    assert_eq!(notes.len(), 105);
     let tmp = tempfile::tempdir().unwrap();
     let dist = tmp.path().join("site");
     let out = qingdan(&["build", "--output", dist.to_str().unwrap()], &root);
@@ -658,7 +807,7 @@ fn editors_notes_never_reach_the_built_site() {
     let list = fs::read_to_string(dist.join("cooperative/index.html")).unwrap();
     assert_eq!(
         list.matches(">核对中<").count(),
-        86,
+        88,
         "a mark per row under review"
     );
 

@@ -350,3 +350,104 @@ fn a_failed_build_shows_its_errors_and_only_counts_review_notes() {
         "{shown}"
     );
 }
+
+#[test]
+fn review_findings_long_slugs_many_headings_entities_and_header_formulas() {
+    // A slug too long for a file name.
+    let site = fixture_site();
+    let reg = site.path().join("content/departments.toml");
+    let text = fs::read_to_string(&reg).unwrap();
+    let slug = text
+        .lines()
+        .find_map(|l| l.strip_prefix("slug = \""))
+        .unwrap()
+        .trim_end_matches('"')
+        .to_string();
+    fs::write(&reg, text.replacen(&slug, &"a".repeat(300), 1)).unwrap();
+    both_refuse(site.path(), "content/departments.toml", "slug");
+
+    // Thousands of headings: refused quickly, not minutes of work.
+    let site = fixture_site();
+    let body: String = (0..5000)
+        .map(|i| format!("## 标题{i}\n\n文字\n\n"))
+        .collect();
+    with_body(site.path(), &format!("\n{body}"));
+    let started = std::time::Instant::now();
+    both_refuse(site.path(), MATTER, "超过上限 100");
+    assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
+
+    // A control character written as a character reference.
+    let site = fixture_site();
+    with_body(site.path(), "\n正文\n\n颜色&#x1B;[31m变红\n");
+    both_refuse(site.path(), &format!("{MATTER}:10:"), "U+001B");
+
+    // A section heading that is a formula: the CSV header is guarded too.
+    let site = fixture_site();
+    let coop = site.path().join("content/cooperative/001.md");
+    let text = fs::read_to_string(&coop).unwrap();
+    fs::write(
+        &coop,
+        format!("{text}\n## =HYPERLINK(\"http://x.cn\",\"点此\")\n\n文字\n"),
+    )
+    .unwrap();
+    let out = qingdan(&["build"], site.path());
+    assert!(out.status.success(), "{}", common::text(&out));
+    let csv = fs::read_to_string(site.path().join("dist/data/matters.csv")).unwrap();
+    let header = csv.lines().next().unwrap();
+    assert!(header.contains("\"'=HYPERLINK("), "{header}");
+}
+
+#[test]
+fn blank_settings_are_unset_and_settings_refuse_bidi_overrides() {
+    let site = fixture_site();
+    let toml = site.path().join("site.toml");
+    let text = fs::read_to_string(&toml).unwrap();
+    fs::write(
+        &toml,
+        text.replace("[government]", "[government]\nsite_id_code = \"   \""),
+    )
+    .unwrap();
+    let out = qingdan(&["build"], site.path());
+    assert!(out.status.success(), "{}", common::text(&out));
+    assert!(common::text(&out).contains("未设置 site_id_code"));
+    let home = fs::read_to_string(site.path().join("dist/index.html")).unwrap();
+    assert!(
+        !home.contains("SiteIDCode") && !home.contains("网站标识码"),
+        "{home}"
+    );
+
+    let site = fixture_site();
+    let path = site.path().join(MATTER);
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, text.replace("加强基层", "加强\u{202e}基层")).unwrap();
+    both_refuse(site.path(), &format!("{MATTER}:5:"), "U+202E");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_pipe_in_content_is_named_not_read() {
+    let site = fixture_site();
+    let fifo = site.path().join("content/basic/005.md");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = qingdan(&["check"], site.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("content/basic/005.md: 不是普通文件"),
+        "{}",
+        text(&out)
+    );
+
+    let site = fixture_site();
+    let intro = site.path().join("content/_index.md");
+    fs::remove_file(&intro).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(&intro)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    both_refuse(site.path(), "content/_index.md", "不是普通文件");
+}

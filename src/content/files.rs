@@ -33,7 +33,11 @@ impl Boundary {
         let (Some(root), Ok(real)) = (&self.root, fs::canonicalize(path)) else {
             return Ok(()); // nothing to resolve: reading it reports the problem
         };
-        if real.starts_with(root) {
+        // Inside the root, but never the repository's own files.
+        let in_git = real
+            .strip_prefix(root)
+            .is_ok_and(|rest| rest.components().any(|c| c.as_os_str() == ".git"));
+        if real.starts_with(root) && !in_git {
             Ok(())
         } else {
             Err(real)
@@ -59,7 +63,7 @@ fn outside_error(shown: &Path, target: &Path, diags: &mut Diagnostics) {
             shown,
             None,
             format!(
-                "这是指向站点目录之外（{}）的符号链接，不会读入或发布",
+                "这是指向站点目录之外或 .git 之中（{}）的符号链接，不会读入或发布",
                 target.display()
             ),
         )
@@ -107,7 +111,22 @@ pub fn matter_files(
                 continue;
             }
         }
+        if entry.file_type().is_dir() {
+            if entry.depth() > 0 && entry.file_name().to_string_lossy().ends_with(".md") {
+                diags
+                    .warning(&rel(path), None, "这是文件夹，不是事项文件，未读入")
+                    .help("事项文件是以 .md 结尾的文本文件；把这个文件夹改名或移出 content/");
+            }
+            continue;
+        }
         if !entry.file_type().is_file() {
+            diags
+                .warning(
+                    &rel(path),
+                    None,
+                    "不是普通文件（管道、设备或套接字），未读入",
+                )
+                .help("content/ 中只放文本文件；删除它");
             continue;
         }
         let name = entry.file_name().to_string_lossy();

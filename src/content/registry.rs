@@ -153,7 +153,7 @@ fn check_entries<T: Named>(entries: &[T], text: &str, file: &Path, diags: &mut D
                     position(e.slug()),
                     format!("“{}” 的 slug “{}” 无效", e.name(), e.slug()),
                 )
-                .help("slug 用于网址，只能由小写英文字母、数字和连字符组成，如 minzheng");
+                .help(format!("slug 用于网址，只能由小写英文字母、数字和连字符组成，不超过 {MAX_SLUG_LEN} 个字符，如 minzheng"));
         } else if !slugs.insert(e.slug()) {
             diags
                 .error(
@@ -166,8 +166,12 @@ fn check_entries<T: Named>(entries: &[T], text: &str, file: &Path, diags: &mut D
     }
 }
 
+/// Slugs name folders of the output: short enough for every file system.
+pub const MAX_SLUG_LEN: usize = 64;
+
 pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
+        && s.len() <= MAX_SLUG_LEN
         && !s.starts_with('-')
         && !s.ends_with('-')
         && s.chars()
@@ -186,6 +190,8 @@ mod tests {
         assert!(!is_slug("民政"));
         assert!(!is_slug("-a"));
         assert!(!is_slug(""));
+        assert!(is_slug(&"a".repeat(MAX_SLUG_LEN)));
+        assert!(!is_slug(&"a".repeat(MAX_SLUG_LEN + 1)));
     }
 
     #[test]

@@ -69,7 +69,12 @@ pub fn parse_sections(body: &str, first_line: usize) -> Body {
             _ => {}
         }
     }
-    let line_of = |offset: usize| first_line + body[..offset].matches('\n').count();
+    // Line starts once, then a binary search per heading: counting from the
+    // start for each of thousands of headings is quadratic.
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(body.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let line_of = |offset: usize| first_line + line_starts.partition_point(|&s| s <= offset) - 1;
     let slice = |from: usize, to: usize| body[from..to].trim().to_string();
 
     let h2: Vec<usize> = (0..headings.len())

@@ -11,7 +11,7 @@ use regex::Regex;
 use super::clean::{blocks, blocks_to_markdown, headings, squash_spaces, strip_html, Block};
 use super::reviewed::{Reviewed, RowJudgement};
 use super::source::{RawRow, Source};
-use super::unreadable::{Lexicon, PLACEHOLDER};
+use super::unreadable::{Lexicon, LOST, PLACEHOLDER};
 use crate::content::{Category, Department, ListKind, MatterId};
 use crate::content::{
     FrontMatter, SECTION_DEPARTMENT_DUTIES, SECTION_TOWNSHIP_DUTIES, SECTION_WORK_METHOD,
@@ -46,6 +46,11 @@ pub enum Repair {
     RevokedUnsplit,
     DamagedHeading,
     RepeatedHeading,
+    DuplicateText,
+    LeadWithoutDepartment,
+    HeadingWithoutText,
+    DepartmentWithoutHeading,
+    LostEnd,
     UnreadableByRule,
     UnreadableJudged,
     OtherRowText,
@@ -53,7 +58,7 @@ pub enum Repair {
 }
 
 impl Repair {
-    pub const ALL: [Repair; 19] = [
+    pub const ALL: [Repair; 24] = [
         Repair::TitleCorrected,
         Repair::TitleUnreadable,
         Repair::EmptyCell,
@@ -69,6 +74,11 @@ impl Repair {
         Repair::RevokedUnsplit,
         Repair::DamagedHeading,
         Repair::RepeatedHeading,
+        Repair::DuplicateText,
+        Repair::LeadWithoutDepartment,
+        Repair::HeadingWithoutText,
+        Repair::DepartmentWithoutHeading,
+        Repair::LostEnd,
         Repair::UnreadableByRule,
         Repair::UnreadableJudged,
         Repair::OtherRowText,
@@ -81,7 +91,7 @@ impl Repair {
             Repair::TitleCorrected => "事项名称按审核判断更正",
             Repair::TitleUnreadable => "事项名称无法可靠复原（页面写“事项名称待核实”）",
             Repair::EmptyCell => "单元格为空",
-            Repair::LostStart => "职责开头在提取时丢失",
+            Repair::LostStart => "职责开头在提取时丢失（页面写“原文此处内容缺失，待核实”）",
             Repair::CategoryFromNeighbours => "事项类别按前后相同的事项补全",
             Repair::CategoryJudged => "事项类别按审核判断确定",
             Repair::CategoryUnknown => "事项类别无法确定（未分类）",
@@ -92,7 +102,16 @@ impl Repair {
             Repair::ReceiverLabel => "“承接方式:”按承接部门处理",
             Repair::RevokedUnsplit => "承接部门与工作方式未能分开",
             Repair::DamagedHeading => "受损的部门标题按登记名称分段",
-            Repair::RepeatedHeading => "重复且其后无文字的部门标题略去",
+            Repair::RepeatedHeading => "同一部门标题出现多次，各段合并在该部门下",
+            Repair::DuplicateText => "与另一部门的职责逐字相同的一段，不作为该部门职责发布",
+            Repair::LeadWithoutDepartment => "第一个部门标题之前的文字，所属部门待核实",
+            Repair::HeadingWithoutText => {
+                "部门标题之后没有文字（页面写“原文此处内容缺失，待核实”）"
+            }
+            Repair::DepartmentWithoutHeading => {
+                "列出的部门在职责原文中没有标题（页面写“原文此处内容缺失，待核实”）"
+            }
+            Repair::LostEnd => "职责末尾在句子中间截断（页面写“原文此处内容缺失，待核实”）",
             Repair::UnreadableByRule => "按规则判为无法辨认的段落（页面写“此处原文待核实”）",
             Repair::UnreadableJudged => "经审核判为无法辨认的段落（页面写“此处原文待核实”）",
             Repair::OtherRowText => "错入本行的他行文字，不予发布",
@@ -146,6 +165,9 @@ fn split_names(cell: &str) -> Vec<String> {
         .collect()
 }
 
+static LONE_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\d{1,2}[.．、]?$").unwrap_or_else(|_| unreachable!()));
+
 static RECEIVER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?s)^\s*承接(?P<kind>部门|方式)\s*[:：]\s*(?P<dept>.*?)\s*工作方式\s*[:：]\s*(?P<method>.*)$").unwrap_or_else(|_| unreachable!())
 });
@@ -180,6 +202,16 @@ struct Repairer<'a> {
     lexicon: Lexicon,
     /// Each row's duties cells without white space, with their section.
     bare_cells: Vec<Vec<(String, &'static str)>>,
+}
+
+/// Which recorded passages of a row's judgement were found, by kind and index.
+type Used = BTreeSet<(Judged, usize)>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Judged {
+    Unreadable,
+    Start,
+    End,
 }
 
 /// A duties cell this long (or longer) that is part of another row's is
@@ -416,7 +448,7 @@ impl<'a> Repairer<'a> {
         row: &RawRow,
         judgement: Option<&RowJudgement>,
         notes: &mut Notes,
-        used: &mut BTreeSet<usize>,
+        used: &mut Used,
     ) -> (Vec<String>, String) {
         let text = format!("{} {}", row.department_duties, row.township_duties);
         let departments = self.departments(
@@ -444,18 +476,8 @@ impl<'a> Repairer<'a> {
             judgement,
             (notes, used),
         );
-        note_section(
-            SECTION_DEPARTMENT_DUTIES,
-            &row.department_duties,
-            &duties,
-            notes,
-        );
-        note_section(
-            SECTION_TOWNSHIP_DUTIES,
-            &row.township_duties,
-            &township,
-            notes,
-        );
+        note_section(SECTION_DEPARTMENT_DUTIES, &row.department_duties, notes);
+        note_section(SECTION_TOWNSHIP_DUTIES, &row.township_duties, notes);
         let body = format!(
             "\n## {SECTION_DEPARTMENT_DUTIES}\n\n{}\n\n## {SECTION_TOWNSHIP_DUTIES}\n\n{}\n",
             duties.markdown, township.markdown
@@ -470,7 +492,7 @@ impl<'a> Repairer<'a> {
         row: &RawRow,
         judgement: Option<&RowJudgement>,
         notes: &mut Notes,
-        used: &mut BTreeSet<usize>,
+        used: &mut Used,
     ) -> (Vec<String>, String) {
         let (cell, method) = if row.revoked_cell.is_empty() {
             (row.departments.clone(), row.work_method.clone())
@@ -502,7 +524,7 @@ impl<'a> Repairer<'a> {
             judgement,
             (notes, used),
         );
-        note_section(SECTION_WORK_METHOD, &method, &work, notes);
+        note_section(SECTION_WORK_METHOD, &method, notes);
         (
             departments,
             format!("\n## {SECTION_WORK_METHOD}\n\n{}\n", work.markdown),
@@ -551,7 +573,7 @@ impl<'a> Repairer<'a> {
         departments: &[String],
         split_by_department: bool,
         judgement: Option<&RowJudgement>,
-        (notes, used): (&mut Notes, &mut BTreeSet<usize>),
+        (notes, used): (&mut Notes, &mut Used),
     ) -> SectionText {
         if let Some((other, other_section)) = self.copied_from(row, cell) {
             notes.push(Repair::OtherRowText, format!(
@@ -562,14 +584,9 @@ impl<'a> Repairer<'a> {
             ));
             return SectionText {
                 markdown: String::new(),
-                first_item: None,
             };
         }
         let mut bs = blocks(cell, departments);
-        let first_item = match bs.first() {
-            Some(Block::Item(n, _)) => Some(*n),
-            _ => None,
-        };
         for h in headings(&strip_html(cell), departments) {
             if let Some(damaged) = h.damaged {
                 notes.push(Repair::DamagedHeading, format!(
@@ -578,17 +595,15 @@ impl<'a> Repairer<'a> {
                 ));
             }
         }
-        for repeated in drop_empty_repeats(&mut bs) {
-            notes.push(Repair::RepeatedHeading, format!(
-                "{name}：原文再次出现“{repeated}:”，其后没有文字（可能在提取时丢失），略去，待与原件核对。"
-            ));
-        }
         let recorded = judgement.map_or(&[][..], |j| j.unreadable.as_slice());
         self.mask(name, &mut bs, recorded, notes, used);
-        SectionText {
-            markdown: blocks_markdown(&bs, departments, split_by_department),
-            first_item,
-        }
+        mark_lost(name, &mut bs, judgement, notes, used);
+        let split = split_by_department && departments.len() > 1;
+        let markdown = match split.then(|| Split::of(&bs)).flatten() {
+            Some(mut parts) => parts.markdown(name, departments, notes),
+            None => blocks_to_markdown(&bs),
+        };
+        SectionText { markdown }
     }
 
     /// Replaces each passage that cannot be read with [`PLACEHOLDER`]: a
@@ -600,7 +615,7 @@ impl<'a> Repairer<'a> {
         bs: &mut [Block],
         recorded: &[String],
         notes: &mut Notes,
-        used: &mut BTreeSet<usize>,
+        used: &mut Used,
     ) {
         for b in bs.iter_mut() {
             let (label, text) = match b {
@@ -622,7 +637,7 @@ impl<'a> Repairer<'a> {
             for (k, passage) in recorded.iter().enumerate() {
                 let passage = squash_spaces(passage);
                 if !passage.is_empty() && text.contains(&passage) {
-                    used.insert(k);
+                    used.insert((Judged::Unreadable, k));
                     notes.push(Repair::UnreadableJudged, format!(
                         "{section}：{label}中原文提取为{}的文字经审核无法辨认，以“{PLACEHOLDER}”代替，待与原件核对。",
                         quote(&passage)
@@ -642,7 +657,7 @@ impl<'a> Repairer<'a> {
     ) -> ImportedMatter {
         let row = &self.source.rows[i];
         let mut notes = Notes::default();
-        let mut used: BTreeSet<usize> = BTreeSet::new();
+        let mut used = Used::new();
         let title = self.title(row, judgement, &mut notes);
         let category = self.category(i, judgement, &mut notes);
         let (departments, body) = match list {
@@ -651,16 +666,21 @@ impl<'a> Repairer<'a> {
             ListKind::Revoked => self.revoked(row, judgement, &mut notes, &mut used),
         };
         let id = MatterId { list, seq: row.seq };
-        for (k, passage) in judgement
-            .map_or(&[][..], |j| j.unreadable.as_slice())
-            .iter()
-            .enumerate()
-        {
-            if !used.contains(&k) {
-                problems.push(format!(
-                    "{id}: 审核数据判为无法辨认的文字{}在本行职责中找不到（须是一条或一段之内的原文）",
-                    quote(passage)
-                ));
+        if let Some(j) = judgement {
+            let recorded = [
+                (Judged::Unreadable, &j.unreadable, "判为无法辨认的文字"),
+                (Judged::Start, &j.starts_mid_sentence, "判为开头丢失的文字"),
+                (Judged::End, &j.ends_mid_sentence, "判为末尾截断的文字"),
+            ];
+            for (kind, passages, what) in recorded {
+                for (k, passage) in passages.iter().enumerate() {
+                    if !used.contains(&(kind, k)) {
+                        problems.push(format!(
+                            "{id}: 审核数据{what}{}在本行职责中找不到（须是一条或一段之内的原文）",
+                            quote(passage)
+                        ));
+                    }
+                }
             }
         }
         if let Some(j) = judgement {
@@ -753,11 +773,8 @@ pub fn repair(source: &Source, reviewed: &Reviewed) -> Imported {
 
 struct SectionText {
     markdown: String,
-    first_item: Option<u32>,
 }
 
-/// A duties cell as Markdown. Under 上级部门职责 with several departments,
-/// each department's part becomes a `###` subsection.
 /// A department cell read down its columns. The document lays several
 /// names out in a narrow cell, one line under another, and the extraction
 /// read the cell column by column: the first character of every line, then
@@ -803,95 +820,332 @@ fn segment_names(text: &str, registered: &[String]) -> Option<Vec<String>> {
         })
 }
 
-/// Drops a department heading that repeats an earlier one of the same
-/// cell with no text after it (056: `疏附县公安局:` once more at the end), so
-/// that each department keeps one subsection. Returns the names dropped.
-fn drop_empty_repeats(bs: &mut Vec<Block>) -> Vec<String> {
-    let mut seen: BTreeSet<String> = BTreeSet::new();
-    let mut dropped = Vec::new();
-    let mut k = 0;
-    while k < bs.len() {
-        if let Block::Department(name) = &bs[k] {
-            let empty = bs
-                .get(k + 1)
-                .is_none_or(|b| matches!(b, Block::Department(_)));
-            if !seen.insert(name.clone()) && empty {
-                dropped.push(name.clone());
-                bs.remove(k);
+/// The words of a passage that a reader compares: its items and paragraphs.
+fn passage_text(bs: &[Block]) -> String {
+    bs.iter()
+        .filter_map(|b| match b {
+            Block::Item(_, t) | Block::Text(t) => Some(t.replace(LOST, "")),
+            _ => None,
+        })
+        .collect()
+}
+
+fn has_text(bs: &[Block]) -> bool {
+    bs.iter()
+        .any(|b| matches!(b, Block::Item(_, t) | Block::Text(t) if !t.is_empty()))
+}
+
+/// A duties cell cut at its department headings: the text before the first
+/// heading (whose department the extraction lost), then each department
+/// in the order of its first heading with the passages under its headings
+/// (a department the source heads twice, as 002 does, keeps both in one
+/// subsection). A Chinese-numeral sub-heading right before a department
+/// heading (`三、公务员职级晋升 疏附县委组织部:`) introduces that department's part.
+struct Split {
+    lead: Vec<Block>,
+    groups: Vec<(String, Vec<Vec<Block>>)>,
+    /// Each passage (group, index in it) in the order of the cell.
+    order: Vec<(usize, usize)>,
+}
+
+impl Split {
+    fn of(bs: &[Block]) -> Option<Split> {
+        let first = bs.iter().position(|b| matches!(b, Block::Department(_)))?;
+        let introduces = |k: usize| {
+            bs[k..]
+                .iter()
+                .find(|b| !matches!(b, Block::Heading(_)))
+                .is_some_and(|b| matches!(b, Block::Department(_)))
+        };
+        let mut lead_end = first;
+        while lead_end > 0 && matches!(bs[lead_end - 1], Block::Heading(_)) {
+            lead_end -= 1;
+        }
+        let mut split = Split {
+            lead: bs[..lead_end].to_vec(),
+            groups: Vec::new(),
+            order: Vec::new(),
+        };
+        let mut pending: Vec<Block> = Vec::new();
+        let mut current: Option<(usize, usize)> = None;
+        for (k, b) in bs.iter().enumerate().skip(lead_end) {
+            match b {
+                Block::Department(name) => {
+                    let g = match split.groups.iter().position(|(n, _)| n == name) {
+                        Some(g) => g,
+                        None => {
+                            split.groups.push((name.clone(), Vec::new()));
+                            split.groups.len() - 1
+                        }
+                    };
+                    let p = split.groups[g].1.len();
+                    split.order.push((g, p));
+                    split.groups[g].1.push(std::mem::take(&mut pending));
+                    current = Some((g, p));
+                }
+                Block::Heading(_) if introduces(k) => pending.push(b.clone()),
+                other => match current.and_then(|(g, p)| split.groups.get_mut(g)?.1.get_mut(p)) {
+                    Some(passage) => passage.push(other.clone()),
+                    None => split.lead.push(other.clone()),
+                },
+            }
+        }
+        Some(split)
+    }
+
+    /// The `###` subsections, with what a reader must be told: a passage
+    /// that repeats another department's word for word is not published
+    /// as this one's (056: 疏附县公安局 repeats 住建局's duty, then its own
+    /// heading comes again with nothing after it); a department whose
+    /// headings have no text, and a listed department the cell never heads,
+    /// say that the text is missing.
+    fn markdown(&mut self, section: &str, departments: &[String], notes: &mut Notes) -> String {
+        if has_text(&self.lead) {
+            notes.push(
+                Repair::LeadWithoutDepartment,
+                format!(
+                    "{section}：第一个部门标题之前的文字{}没有部门标题（可能在提取时丢失），页面上归入所属部门待核实的部分，待与原件核对。",
+                    quote(&passage_text(&self.lead))
+                ),
+            );
+        }
+        // Duplicates, in the order of the cell: the later copy is withheld.
+        let mut seen: Vec<(String, String)> = Vec::new();
+        for (g, p) in self.order.clone() {
+            let name = self.groups[g].0.clone();
+            let text = passage_text(&self.groups[g].1[p]);
+            if text.is_empty() {
                 continue;
             }
+            if let Some((other, _)) = seen.iter().find(|(n, t)| n != &name && t == &text) {
+                notes.push(
+                    Repair::DuplicateText,
+                    format!(
+                        "{section}：“{name}:”之后的文字{}与“{other}”一段逐字相同，可能是提取时重复的文字，不作为“{name}”的职责发布，待与原件核对。",
+                        quote(&text)
+                    ),
+                );
+                self.groups[g].1[p].retain(|b| !matches!(b, Block::Item(..) | Block::Text(_)));
+            } else {
+                seen.push((name, text));
+            }
+        }
+        let mut parts = Vec::new();
+        if !self.lead.is_empty() {
+            parts.push(blocks_to_markdown(&self.lead));
+        }
+        for (name, passages) in &self.groups {
+            if passages.len() > 1 {
+                notes.push(
+                    Repair::RepeatedHeading,
+                    format!(
+                        "{section}：原文中“{name}:”出现 {} 次，各段合并在该部门下。",
+                        passages.len()
+                    ),
+                );
+            }
+            let mut all: Vec<Block> = passages.concat();
+            if !has_text(&all) {
+                notes.push(
+                    Repair::HeadingWithoutText,
+                    format!("{section}：原文“{name}:”之后没有该部门的文字（可能在提取时丢失），页面写“{LOST}”，待与原件核对。"),
+                );
+                all.push(Block::Text(LOST.to_string()));
+            }
+            parts.push(format!("### {name}\n\n{}", blocks_to_markdown(&all)));
+        }
+        for name in departments {
+            if !self.groups.iter().any(|(n, _)| n == name) {
+                notes.push(
+                    Repair::DepartmentWithoutHeading,
+                    format!("{section}：“{name}”列为对应上级部门，原文职责中却没有它的标题和文字（可能在提取时丢失），页面写“{LOST}”，待与原件核对。"),
+                );
+                parts.push(format!("### {name}\n\n{LOST}"));
+            }
+        }
+        parts.join("\n\n")
+    }
+}
+
+/// Where the source's text was demonstrably lost, the page says so in
+/// place ([`LOST`]), and the note says what was lost. The rule: a section
+/// (or a department's part of it) whose first numbered item is past 1, or
+/// that begins with unnumbered text followed by items past 1 (the text is
+/// the end of a lost item); an item that is a lone number; a section or
+/// department part whose last passage stops at a comma or 、. Beyond the
+/// rule, a person records passages that begin or end mid-sentence in the
+/// reviewed file (`starts_mid_sentence`, `ends_mid_sentence`).
+fn mark_lost(
+    section: &str,
+    bs: &mut Vec<Block>,
+    judgement: Option<&RowJudgement>,
+    notes: &mut Notes,
+    used: &mut Used,
+) {
+    fn text_mut(b: &mut Block) -> Option<&mut String> {
+        match b {
+            Block::Item(_, t) | Block::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+    fn prepend(t: &mut String) {
+        if t.as_str() != PLACEHOLDER && !t.starts_with(LOST) {
+            t.insert_str(0, LOST);
+        }
+    }
+    fn append(t: &mut String) {
+        if t.as_str() != PLACEHOLDER && !t.ends_with(LOST) {
+            t.push_str(LOST);
+        }
+    }
+    // Starts of runs: the section, and right after each department heading.
+    let mut k = 0;
+    while k <= bs.len() {
+        let at_start = k == 0 || matches!(bs.get(k - 1), Some(Block::Department(_)));
+        if !at_start || k == bs.len() {
+            k += 1;
+            continue;
+        }
+        let next_item = bs[k..]
+            .iter()
+            .take_while(|b| !matches!(b, Block::Department(_)))
+            .find_map(|b| match b {
+                Block::Item(n, _) => Some(*n),
+                _ => None,
+            });
+        match &mut bs[k] {
+            Block::Item(n, t) if *n > 1 => {
+                let n = *n;
+                notes.push(
+                    Repair::LostStart,
+                    format!(
+                        "{section}：原文从第 {n} 条开始，前面的内容在提取时丢失，待与原件核对。"
+                    ),
+                );
+                if t.is_empty() {
+                    *t = LOST.to_string();
+                } else {
+                    bs.insert(k, Block::Text(LOST.to_string()));
+                    k += 1;
+                }
+            }
+            Block::Text(t) if next_item.is_some_and(|n| n > 1) => {
+                let what = if t.as_str() == PLACEHOLDER {
+                    "开头一段（已判为无法辨认）".to_string()
+                } else {
+                    format!("开头{}", quote(t))
+                };
+                notes.push(
+                    Repair::LostStart,
+                    format!(
+                        "{section}：原文{what}没有编号，其后从第 {} 条开始，是前面一条的后半，开头在提取时丢失，待与原件核对。",
+                        next_item.unwrap_or(0)
+                    ),
+                );
+                prepend(t);
+            }
+            _ => {}
         }
         k += 1;
     }
-    dropped
+    // Lone numbers anywhere (`3.` with nothing after it is not cut as an item).
+    for b in bs.iter_mut() {
+        let lone = match b {
+            Block::Item(n, t) if t.is_empty() => Some(n.to_string()),
+            Block::Text(t) if LONE_NUMBER.is_match(t) => {
+                Some(t.trim_end_matches(['.', '．', '、']).to_string())
+            }
+            _ => None,
+        };
+        if let (Some(n), Some(t)) = (lone, text_mut(b)) {
+            notes.push(
+                Repair::LostStart,
+                format!("{section}：原文第 {n} 条只有编号，文字在提取时丢失，待与原件核对。"),
+            );
+            t.push_str(LOST);
+        }
+    }
+    // Ends of runs: before each department heading, and the end.
+    for k in 0..bs.len() {
+        let at_end = bs
+            .get(k + 1)
+            .is_none_or(|b| matches!(b, Block::Department(_)));
+        if !at_end {
+            continue;
+        }
+        if let Some(t) = text_mut(&mut bs[k]) {
+            if t.ends_with([',', '，', '、']) {
+                notes.push(
+                    Repair::LostEnd,
+                    format!(
+                        "{section}：原文{}止于逗号，句子在提取时截断，待与原件核对。",
+                        quote(t)
+                    ),
+                );
+                append(t);
+            }
+        }
+    }
+    let Some(j) = judgement else { return };
+    for (kind, passages) in [
+        (Judged::Start, &j.starts_mid_sentence),
+        (Judged::End, &j.ends_mid_sentence),
+    ] {
+        for (i, passage) in passages.iter().enumerate() {
+            let passage = squash_spaces(passage);
+            if passage.is_empty() {
+                continue;
+            }
+            for b in bs.iter_mut() {
+                let Some(t) = text_mut(b) else { continue };
+                let found = match kind {
+                    Judged::Start => t.trim_start_matches(LOST).starts_with(&passage),
+                    _ => t.trim_end_matches(LOST).ends_with(&passage),
+                };
+                if !found {
+                    continue;
+                }
+                used.insert((kind, i));
+                if kind == Judged::Start {
+                    notes.push(
+                        Repair::LostStart,
+                        format!("{section}：原文{}经审核是从句子中间开始的文字，开头在提取时丢失，待与原件核对。", quote(&passage)),
+                    );
+                    prepend(t);
+                } else {
+                    notes.push(
+                        Repair::LostEnd,
+                        format!(
+                            "{section}：原文{}经审核是在句子中间截断的文字，待与原件核对。",
+                            quote(&passage)
+                        ),
+                    );
+                    append(t);
+                }
+                break;
+            }
+        }
+    }
 }
 
 #[cfg(test)]
-fn section_markdown(cell: &str, departments: &[String], split_by_department: bool) -> SectionText {
+fn section_markdown(cell: &str, departments: &[String], split_by_department: bool) -> String {
     let bs = blocks(cell, departments);
-    let first_item = match bs.first() {
-        Some(Block::Item(n, _)) => Some(*n),
-        _ => None,
-    };
-    SectionText {
-        markdown: blocks_markdown(&bs, departments, split_by_department),
-        first_item,
+    let mut notes = Notes::default();
+    match (split_by_department && departments.len() > 1)
+        .then(|| Split::of(&bs))
+        .flatten()
+    {
+        Some(mut parts) => parts.markdown("上级部门职责", departments, &mut notes),
+        None => blocks_to_markdown(&bs),
     }
 }
 
-/// Blocks as Markdown; see [`section_markdown`].
-fn blocks_markdown(bs: &[Block], departments: &[String], split_by_department: bool) -> String {
-    let labels: Vec<&String> = bs
-        .iter()
-        .filter_map(|b| {
-            if let Block::Department(d) = b {
-                Some(d)
-            } else {
-                None
-            }
-        })
-        .collect();
-    let distinct: BTreeSet<&String> = labels.iter().copied().collect();
-    // Cut into `### department` subsections when every department heading
-    // occurs once; text before the first heading (whose department was lost
-    // in extraction) stays above them.
-    let first_label = bs.iter().position(|b| matches!(b, Block::Department(_)));
-    match first_label {
-        Some(first)
-            if split_by_department && departments.len() > 1 && distinct.len() == labels.len() =>
-        {
-            let mut parts = Vec::new();
-            if first > 0 {
-                parts.push(blocks_to_markdown(&bs[..first]));
-            }
-            let mut start = first;
-            for k in first + 1..=bs.len() {
-                if k == bs.len() || matches!(bs[k], Block::Department(_)) {
-                    if let Block::Department(name) = &bs[start] {
-                        parts.push(format!(
-                            "### {name}\n\n{}",
-                            blocks_to_markdown(&bs[start + 1..k])
-                        ));
-                    }
-                    start = k;
-                }
-            }
-            parts.join("\n\n")
-        }
-        _ => blocks_to_markdown(bs),
-    }
-}
-
-fn note_section(name: &str, raw: &str, text: &SectionText, notes: &mut Notes) {
+fn note_section(name: &str, raw: &str, notes: &mut Notes) {
     if raw.trim().is_empty() {
         notes.push(
             Repair::EmptyCell,
             format!("{name}：原文单元格为空，待与原件核对。"),
-        );
-    } else if let Some(n) = text.first_item.filter(|&n| n > 1) {
-        notes.push(
-            Repair::LostStart,
-            format!("{name}：原文从第 {n} 条开始，前面的内容在提取时丢失，待与原件核对。"),
         );
     }
 }
@@ -1007,16 +1261,19 @@ mod tests {
             true,
         );
         assert_eq!(
-            s.markdown,
-            "依法查处传销。\n\n### 疏附县市场监督管理局\n\n1. 制定方案;\n2. 组织宣传"
+            s,
+            "依法查处传销。\n\n### 疏附县市场监督管理局\n\n1. 制定方案;\n2. 组织宣传\n\n### 疏附县公安局\n\n（原文此处内容缺失，待核实）"
         );
-        // A department heading that comes twice is not cut (one subsection per department).
+        // A department heading that comes twice: both parts in its one subsection.
         let s = section_markdown(
             "疏附县公安局: 甲。 疏附县市场监督管理局: 乙。 疏附县公安局: 丙。",
             &depts,
             true,
         );
-        assert!(!s.markdown.contains("###"), "{}", s.markdown);
+        assert_eq!(
+            s,
+            "### 疏附县公安局\n\n甲。\n\n丙。\n\n### 疏附县市场监督管理局\n\n乙。"
+        );
     }
 
     #[test]
@@ -1175,6 +1432,183 @@ mod tests {
         assert!(imported(&out, "cooperative-094")
             .body
             .contains("对险情征兆明显的地区"));
+    }
+
+    /// The `### department` subsections of a matter's 上级部门职责: name and text.
+    fn subsections(m: &ImportedMatter) -> Vec<(String, String)> {
+        let duties = m.body.split("## 乡镇(街道)配合职责").next().unwrap_or("");
+        duties
+            .split("\n### ")
+            .skip(1)
+            .map(|p| {
+                let (name, text) = p.split_once('\n').unwrap_or((p, ""));
+                (name.to_string(), text.trim().to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn garbled_passages_the_reviewed_file_records_are_not_published() {
+        let (source, reviewed) = real();
+        let out = repair(&source, &reviewed);
+        assert!(out.problems.is_empty(), "{:?}", out.problems);
+        for (id, garbled, kept) in [
+            ("cooperative-079", "及展目标", ""),
+            (
+                "cooperative-051",
+                "申核惠见",
+                "根据农村集体经济组织提供的申请资料,",
+            ),
+            ("cooperative-004", "补价接入领", "的初领、变更、"),
+            ("cooperative-002", "考察设话", "镇级协助开展"),
+            ("cooperative-064", "泥沙泳积", "对因河道"),
+            (
+                "cooperative-064",
+                "送达当民事人",
+                "将行政处罚决定书按法律规定的方式",
+            ),
+            ("cooperative-020", "官颈鳞癌", "唇腭裂、"),
+            ("cooperative-077", "梳理模排", "镇级"),
+        ] {
+            let m = imported(&out, id);
+            assert!(!m.body.contains(garbled), "{id}: {}", m.body);
+            assert!(
+                m.body.contains(&format!("{kept}{PLACEHOLDER}")),
+                "{id}: {}",
+                m.body
+            );
+            assert!(m.front.review.as_deref().unwrap().contains(garbled), "{id}");
+        }
+    }
+
+    #[test]
+    fn lost_text_is_said_to_be_lost_in_place() {
+        let (source, reviewed) = real();
+        let out = repair(&source, &reviewed);
+        let duties = |id: &str| {
+            let m = imported(&out, id);
+            let d = m.body.split("## 乡镇(街道)配合职责").next().unwrap_or("");
+            (d.to_string(), m.front.review.clone().unwrap_or_default())
+        };
+        // By the rule: text without a number before item 3, and a last item
+        // that stops at a comma (046).
+        let (d, note) = duties("cooperative-046");
+        assert!(d.contains(&format!("{LOST}下达;\n")), "{d}");
+        assert!(d.contains(&format!("进行跟踪检查,{LOST}\n")), "{d}");
+        assert!(
+            note.contains("开头在提取时丢失") && note.contains("止于逗号"),
+            "{note}"
+        );
+        // A lone number (060).
+        let (d, _) = duties("cooperative-060");
+        assert!(d.contains(&format!("\n3.{LOST}\n")), "{d}");
+        // Lists that begin past 1: the page says so before them.
+        for (id, first) in [
+            ("cooperative-001", "3. 审查"),
+            ("cooperative-002", "5. 做好考核结果运用"),
+            ("cooperative-007", "3. 确定初步推荐人选"),
+            ("cooperative-038", "3. 统筹实施"),
+            ("cooperative-050", "2\\. "),
+            ("cooperative-078", "2. 疏附县委宣传部"),
+            ("cooperative-097", "2. 负责对食品小作坊"),
+        ] {
+            let (d, note) = duties(id);
+            assert!(d.contains(&format!("{LOST}\n\n{first}")), "{id}: {d}");
+            assert!(note.contains("原文从第"), "{id}: {note}");
+        }
+        // An unreadable first passage needs no second mark (079).
+        let (d, note) = duties("cooperative-079");
+        assert!(d.contains(&format!("\n{PLACEHOLDER}\n")), "{d}");
+        assert!(note.contains("开头一段（已判为无法辨认）"), "{note}");
+        // Recorded in the reviewed file: starts (086, 090, 093) and ends (085, 098).
+        for (id, mark) in [
+            ("cooperative-086", format!("{LOST}防疫工作,")),
+            ("cooperative-090", format!("{LOST}单位,确定为")),
+            ("cooperative-093", format!("{LOST}抢险技术支撑。")),
+            ("cooperative-085", format!("确保转移安{LOST}")),
+            ("cooperative-098", format!("普及传销{LOST}")),
+        ] {
+            let (d, note) = duties(id);
+            assert!(d.contains(&mark), "{id}: {d}");
+            assert!(note.contains("经审核是"), "{id}: {note}");
+        }
+        // A passage recorded that the row does not have is a problem.
+        let mut reviewed = reviewed;
+        if let Some(j) = reviewed.row.iter_mut().find(|r| r.id == "cooperative-098") {
+            j.ends_mid_sentence.push("不在本行".into());
+        }
+        let out = repair(&source, &reviewed);
+        assert_eq!(out.problems.len(), 1, "{:?}", out.problems);
+        assert!(out.problems[0].contains("末尾截断"));
+    }
+
+    #[test]
+    fn a_passage_repeating_another_departments_is_not_published_as_its_duty() {
+        let (source, reviewed) = real();
+        let out = repair(&source, &reviewed);
+        let m = imported(&out, "cooperative-056");
+        let subs = subsections(m);
+        let police = subs.iter().find(|(n, _)| n == "疏附县公安局").unwrap();
+        assert_eq!(police.1, LOST);
+        let housing = subs
+            .iter()
+            .find(|(n, _)| n == "疏附县住房和城乡建设局")
+            .unwrap();
+        assert_eq!(housing.1, "负责建筑工程扬尘污染防治。");
+        let note = m.front.review.as_deref().unwrap();
+        assert!(
+            note.contains("“疏附县公安局:”之后的文字“负责建筑工程扬尘污染防治。”与“疏附县住房和城乡建设局”一段逐字相同"),
+            "{note}"
+        );
+        assert_eq!(subs.iter().filter(|(n, _)| n == "疏附县公安局").count(), 1);
+    }
+
+    #[test]
+    fn a_department_headed_twice_keeps_both_parts_in_one_subsection() {
+        let (source, reviewed) = real();
+        let out = repair(&source, &reviewed);
+        let m = imported(&out, "cooperative-002");
+        let subs = subsections(m);
+        let names: Vec<&str> = subs.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["疏附县人力资源和社会保障局", "疏附县委组织部"]);
+        // Each part's numbered sub-heading comes with it.
+        assert!(subs[0]
+            .1
+            .starts_with("二、事业编、工勤编考核\n\n1. 根据地区考核文件"));
+        assert!(subs[0]
+            .1
+            .contains("四、事业单位工作人员岗位变动及管理岗位职员等级晋升\n\n1. 上会研究"));
+        assert!(subs[1]
+            .1
+            .starts_with("三、公务员职级晋升\n\n1. 根据三定方案"));
+        assert!(subs[1]
+            .1
+            .contains("五、疏附县委组织部(延伸考察和干部监督工作)\n\n1. 制定延伸考察工作方案"));
+        assert!(!subs[0].1.contains("三定方案") && !subs[1].1.contains("上会研究"));
+        assert!(m
+            .front
+            .review
+            .as_deref()
+            .unwrap()
+            .contains("出现 2 次，各段合并在该部门下"));
+    }
+
+    #[test]
+    fn a_listed_department_without_a_heading_is_said_to_have_lost_its_text() {
+        let (source, reviewed) = real();
+        let out = repair(&source, &reviewed);
+        let m = imported(&out, "cooperative-086");
+        let subs = subsections(m);
+        assert_eq!(subs.len(), 12);
+        let lost: Vec<&str> = subs
+            .iter()
+            .filter(|(_, t)| t == LOST)
+            .map(|(n, _)| n.as_str())
+            .collect();
+        assert_eq!(lost.len(), 9, "{lost:?}");
+        assert!(lost.contains(&"疏附县应急管理局") && !lost.contains(&"疏附县交通运输局"));
+        // The paragraph whose department was lost stays above, once.
+        assert_eq!(m.body.matches("防疫工作,提供心理援助服务").count(), 1);
     }
 
     #[test]

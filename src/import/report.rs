@@ -20,6 +20,47 @@ static STATED_CATEGORIES: LazyLock<Regex> =
 static STATED_DEPARTMENTS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"涉及\s*(\d+)\s*个部门").unwrap_or_else(|_| unreachable!()));
 
+/// Per paragraph of the 说明 that says `包括……N 个类别`: N and the names it
+/// lists (split at 、, and at a 和 that joins the last two names, where a
+/// part is a known category: 市场监管和综合政务, but 文化和旅游 stays whole).
+fn stated_categories(intro: &str, known: &[&str]) -> Vec<(u32, Vec<String>)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    for c in STATED_CATEGORIES.captures_iter(intro) {
+        let (Some(whole), Some(n)) = (c.get(0), c.get(1).and_then(|n| n.as_str().parse().ok()))
+        else {
+            continue;
+        };
+        let before = &intro[from..whole.start()];
+        from = whole.end();
+        let Some(at) = before.rfind("包括") else {
+            out.push((n, Vec::new()));
+            continue;
+        };
+        let span = super::clean::squash_spaces(&before[at + "包括".len()..]);
+        let mut names = Vec::new();
+        for piece in span.split('、').map(str::trim).filter(|p| !p.is_empty()) {
+            let split = (!known.contains(&piece))
+                .then(|| {
+                    piece.match_indices('和').find_map(|(i, _)| {
+                        let (a, b) = (&piece[..i], &piece[i + '和'.len_utf8()..]);
+                        (known.contains(&a) || known.contains(&b)).then_some((a, b))
+                    })
+                })
+                .flatten();
+            match split {
+                Some((a, b)) => {
+                    names.push(a.to_string());
+                    names.push(b.to_string());
+                }
+                None => names.push(piece.to_string()),
+            }
+        }
+        out.push((n, names));
+    }
+    out
+}
+
 pub fn render(
     source_name: &str,
     source: &Source,
@@ -150,36 +191,59 @@ pub fn render(
             _ => {}
         }
     }
-    // The 说明 states, per list in order, how many categories it covers.
-    let stated_cats: Vec<u32> = STATED_CATEGORIES
-        .captures_iter(intro)
-        .filter_map(|c| c.get(1)?.as_str().parse().ok())
+    // The 说明 names, per list in order, the categories it covers and
+    // states how many they are.
+    let known: Vec<&str> = reviewed
+        .category
+        .iter()
+        .map(|c| c.name.as_str())
+        .chain(imported.categories.iter().map(|c| c.name.as_str()))
         .collect();
-    for (k, n) in ListKind::ALL.iter().zip(&stated_cats) {
+    for (k, (n, named)) in ListKind::ALL.iter().zip(stated_categories(intro, &known)) {
         let mut cats: Vec<&str> = per_list(*k)
             .filter_map(|m| m.front.category.as_deref())
             .collect();
         cats.sort_unstable();
         cats.dedup();
-        if cats.len() as u32 != *n {
+        if cats.len() as u32 != n || named.len() as u32 != n {
             diffs.push(format!(
-                "说明称{}包括 {n} 个类别，表格中（已辨认的）类别有 {} 个：{}。",
+                "说明称{}包括 {n} 个类别，列出的名称有 {} 个；表格中（已辨认的）类别有 {} 个：{}。",
                 k.name(),
+                named.len(),
                 cats.len(),
                 cats.join("、")
             ));
         }
-    }
-    for c in &imported.categories {
-        if !intro.contains(&c.name) {
-            diffs.push(format!("表格中的类别“{}”在说明中没有出现。", c.name));
+        let absent: Vec<&str> = named
+            .iter()
+            .map(String::as_str)
+            .filter(|c| !cats.contains(c))
+            .collect();
+        if !absent.is_empty() {
+            diffs.push(format!(
+                "说明列出的{}类别中，表格没有事项的：{}。",
+                k.name(),
+                absent.join("、")
+            ));
+        }
+        let unnamed: Vec<&str> = cats
+            .iter()
+            .copied()
+            .filter(|c| !named.iter().any(|x| x == c))
+            .collect();
+        if !unnamed.is_empty() {
+            diffs.push(format!(
+                "表格中{}的类别“{}”，说明没有列出。",
+                k.name(),
+                unnamed.join("”“")
+            ));
         }
     }
     for c in &reviewed.category {
         let used = imported.categories.iter().any(|x| x.name == c.name);
         if !used && intro.contains(&c.name) {
             diffs.push(format!(
-                "说明列出的类别“{}”在表格中没有事项（网站不设此类别）。",
+                "说明列出的类别“{}”在整个表格中都没有事项（网站不设此类别）。",
                 c.name
             ));
         }
@@ -235,4 +299,29 @@ pub fn render(
         }
     }
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_categories_each_list_of_the_intro_names_are_read_with_their_count() {
+        let source = super::super::source::parse_extracted(
+            std::path::Path::new("wukusake-2025-07.txt"),
+            include_str!("../../import/wukusake-2025-07.txt"),
+        )
+        .unwrap_or_default();
+        let reviewed: Reviewed =
+            toml::from_str(include_str!("../../import/wukusake-2025-07.toml")).unwrap_or_default();
+        let known: Vec<&str> = reviewed.category.iter().map(|c| c.name.as_str()).collect();
+        let stated = stated_categories(source.intro.as_deref().unwrap_or(""), &known);
+        let counts: Vec<(u32, usize)> = stated.iter().map(|(n, v)| (*n, v.len())).collect();
+        // Basic: 21 names for 20; cooperative: 19 for 17; revoked: 10 for 10.
+        assert_eq!(counts, [(20, 21), (17, 19), (10, 10)]);
+        assert_eq!(stated[1].1.last().map(String::as_str), Some("综合政务"));
+        assert!(stated[1].1.iter().any(|c| c == "文化和旅游"));
+        assert!(stated[1].1.iter().any(|c| c == "商贸物流"));
+        assert!(stated[2].1.iter().any(|c| c == "卫生健康"));
+    }
 }

@@ -45,6 +45,16 @@ pub struct RowJudgement {
     /// [`super::unreadable`] finds: published as its placeholder.
     #[serde(default)]
     pub unreadable: Vec<String>,
+    /// Passages (as extracted, their first words) that a person judged to
+    /// begin in the middle of a sentence, their start lost in extraction,
+    /// beyond what the rule in [`super::repair`] finds: the page says so
+    /// before them.
+    #[serde(default)]
+    pub starts_mid_sentence: Vec<String>,
+    /// Passages (as extracted, their last words) judged to stop in the
+    /// middle of a sentence: the page says so after them.
+    #[serde(default)]
+    pub ends_mid_sentence: Vec<String>,
     /// The reason, in Chinese, for the editor holding the PDF.
     pub note: String,
 }

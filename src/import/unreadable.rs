@@ -20,6 +20,9 @@ use std::collections::HashMap;
 
 /// What a citizen reads where a passage could not be read.
 pub const PLACEHOLDER: &str = "（此处原文待核实）";
+/// What a citizen reads where text of the source was lost: before a passage
+/// whose start is lost, after one cut off, in a department's place.
+pub const LOST: &str = "（原文此处内容缺失，待核实）";
 /// Passages shorter than this (in counted characters) are never judged.
 pub const MIN_CHARS: usize = 8;
 /// The share of unaccounted characters, in percent, that makes a passage unreadable.

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub use guard::{Found, Refusal, Target};
 /// Files of the built site by their path inside the output folder.
@@ -139,26 +140,133 @@ impl Prepared {
         restored.chain(removed).chain(kept).collect()
     }
 
-    /// Writes `output` and puts it in the target's place; on any failure the
-    /// target is left as it was. Releases the lock.
-    pub fn publish(self, output: &Output) -> Result<(), WriteError> {
-        // Checked again: the folder may have changed while the site rendered.
+    /// Opens the staging folder beside the output, with the marker already
+    /// in it; files are then written into it as they are made.
+    pub fn stage(self) -> Result<Staged, WriteError> {
+        // Checked again: the folder may have changed while the site loaded.
         guard::inspect(&self.root, &self.target, self.force)?;
-        let parent = self.target.parent();
-        let (staging, _staging_registered) = {
+        let (staging, registered) = {
             let mut held = interrupt::hold();
+            let parent = self.target.parent();
             let staging = swap::staging_dir(parent, &self.tag).map_err(io_err(parent))?;
             let registered = held.register(staging.path());
             (staging, registered)
         };
-        write_files(staging.path(), output)?;
-        // Staging folders are created 0700; the site must be readable by a web server.
-        set_readable(staging.path()).map_err(io_err(staging.path()))?;
-        test_pause(staging.path());
+        let staged = Staged {
+            prepared: self,
+            staging,
+            _staging_registered: registered,
+            files: AtomicUsize::new(0),
+        };
+        // The marker first, so that even a staging folder left half-written
+        // is recognisably ours.
+        staged.put(guard::MARKER, guard::MARKER_TEXT.as_bytes())?;
+        Ok(staged)
+    }
 
-        let dir = &self.target.dir;
+    /// Writes `output` and puts it in the target's place; on any failure the
+    /// target is left as it was. Releases the lock.
+    pub fn publish(self, output: &Output) -> Result<(), WriteError> {
+        let staged = self.stage()?;
+        for (rel, bytes) in output.files() {
+            staged.put(rel, bytes)?;
+        }
+        staged.publish()
+    }
+}
+
+/// Where a build's files go as they are made: the staging folder of a
+/// build, or nowhere for `check`, which renders everything and keeps nothing.
+pub trait Sink: Sync {
+    /// Writes one file, `rel` being its path inside the site.
+    fn put(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError>;
+}
+
+/// Writes `rel` and, beside it, `rel.gz` compressed ahead of time, so that a
+/// server set up for it (nginx `gzip_static`) sends the big data and search
+/// files compressed without compressing them on every request. The gzip
+/// header carries no time or name: the same input, the same bytes.
+pub fn put_compressed(sink: &dyn Sink, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
+    use std::io::Write as _;
+    sink.put(rel, bytes)?;
+    let gz_path = format!("{rel}.gz");
+    let mut gz = flate2::GzBuilder::new().write(Vec::new(), flate2::Compression::new(6));
+    gz.write_all(bytes)
+        .and_then(|()| gz.finish())
+        .map_err(io_err(Path::new(&gz_path)))
+        .and_then(|gz| sink.put(&gz_path, &gz))
+}
+
+/// Counts the files `check` would write.
+#[derive(Debug, Default)]
+pub struct Discard {
+    files: AtomicUsize,
+}
+
+impl Discard {
+    pub fn files(&self) -> usize {
+        self.files.load(Ordering::Relaxed)
+    }
+}
+
+impl Sink for Discard {
+    fn put(&self, _rel: &str, _bytes: &[u8]) -> Result<(), WriteError> {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+impl Sink for std::sync::Mutex<Output> {
+    fn put(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        self.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .add(rel, bytes);
+        Ok(())
+    }
+}
+
+/// A staging folder being filled; [`Staged::publish`] swaps it in, and
+/// dropping it unpublished removes it.
+pub struct Staged {
+    prepared: Prepared,
+    staging: tempfile::TempDir,
+    _staging_registered: interrupt::Registered,
+    files: AtomicUsize,
+}
+
+impl Sink for Staged {
+    fn put(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        let path = self.staging.path().join(rel);
+        // Each file whole before a signal's cleanup runs.
+        let _held = interrupt::hold();
+        if let Some(p) = path.parent() {
+            fs::create_dir_all(p).map_err(io_err(p))?;
+        }
+        fs::write(&path, bytes).map_err(io_err(&path))?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+impl Staged {
+    /// Files written so far, the marker included.
+    pub fn files(&self) -> usize {
+        self.files.load(Ordering::Relaxed)
+    }
+
+    /// Puts the staging folder in the target's place; on any failure the
+    /// target is left as it was. Releases the lock.
+    pub fn publish(self) -> Result<(), WriteError> {
+        let staging = self.staging.path();
+        // Staging folders are created 0700; the site must be readable by a web server.
+        set_readable(staging).map_err(io_err(staging))?;
+        test_pause(staging);
+
+        let target = &self.prepared.target;
+        let dir = &target.dir;
         let mut held = interrupt::hold();
-        let old = swap::replace(staging.path(), dir, parent, &self.tag).map_err(io_err(dir))?;
+        let old = swap::replace(staging, dir, target.parent(), &self.prepared.tag)
+            .map_err(io_err(dir))?;
         held.set_published(true);
         // The old site: where the staging folder was (exchange), or a folder
         // of its own (two renames), which a signal must also remove.
@@ -169,22 +277,6 @@ impl Prepared {
         }
         Ok(())
     }
-}
-
-/// The marker first, so that even a staging folder left half-written is
-/// recognisably ours; then the files, each whole before a signal's cleanup.
-fn write_files(staging: &Path, output: &Output) -> Result<(), WriteError> {
-    let files = std::iter::once((guard::MARKER, guard::MARKER_TEXT.as_bytes()))
-        .chain(output.files().map(|(p, b)| (p.as_str(), b.as_slice())));
-    for (rel, bytes) in files {
-        let path = staging.join(rel);
-        let _held = interrupt::hold();
-        if let Some(p) = path.parent() {
-            fs::create_dir_all(p).map_err(io_err(p))?;
-        }
-        fs::write(&path, bytes).map_err(io_err(&path))?;
-    }
-    Ok(())
 }
 
 /// For the tests of interruption only: with `QINGDAN_TEST_PAUSE_STAGED` set

@@ -2,6 +2,7 @@
 //! minified. Data files (JSON, CSV, sitemap) are in `export`.
 
 mod context;
+mod pages;
 
 use std::path::Path;
 
@@ -9,9 +10,19 @@ use rayon::prelude::*;
 use tera::Tera;
 
 use crate::model::Site;
-use crate::output::Output;
+use crate::output::{Sink, WriteError};
 
 pub use context::Assets;
+
+/// The file of every HTML page the site has, in a stable order (for the
+/// sitemap); the 404 page is not one a search engine should list.
+pub fn page_paths(site: &Site) -> Vec<String> {
+    pages::kinds(site)
+        .into_iter()
+        .filter(|k| *k != pages::PageKind::NotFound)
+        .map(|k| k.path(site))
+        .collect()
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
@@ -19,6 +30,8 @@ pub enum RenderError {
     Load(String),
     #[error("页面 {page} 渲染失败：{cause}")]
     Page { page: String, cause: String },
+    #[error(transparent)]
+    Write(#[from] WriteError),
 }
 
 /// Loads every `*.html` under `theme/templates`.
@@ -43,31 +56,28 @@ pub fn load_templates(theme: &Path) -> Result<Tera, RenderError> {
     Ok(tera)
 }
 
-/// Renders every HTML page of the site into `out`.
+/// Renders every HTML page of the site into `sink`, in parallel, each
+/// page written as soon as it is made. Returns the number of pages.
 pub fn render_pages(
     site: &Site,
     tera: &Tera,
     assets: &Assets,
-    out: &mut Output,
-) -> Result<(), RenderError> {
-    let pages = context::pages(site, assets);
-    let rendered: Vec<Result<(String, Vec<u8>), RenderError>> = pages
-        .into_par_iter()
-        .map(|page| {
-            let html =
-                tera.render(page.template, &page.context)
-                    .map_err(|e| RenderError::Page {
-                        page: page.path.clone(),
-                        cause: chain(&e),
-                    })?;
-            Ok((page.path, minify(html.as_bytes())))
-        })
-        .collect();
-    for r in rendered {
-        let (path, bytes) = r?;
-        out.add(path, bytes);
-    }
-    Ok(())
+    sink: &dyn Sink,
+) -> Result<usize, RenderError> {
+    let maker = pages::Pages::new(site, assets);
+    let kinds = pages::kinds(site);
+    kinds.par_iter().try_for_each(|&kind| {
+        let page = maker.page(kind);
+        let html = tera
+            .render(page.template, &page.context)
+            .map_err(|e| RenderError::Page {
+                page: page.path.clone(),
+                cause: chain(&e),
+            })?;
+        sink.put(&page.path, &minify(html.as_bytes()))?;
+        Ok::<(), RenderError>(())
+    })?;
+    Ok(kinds.len())
 }
 
 fn minify(html: &[u8]) -> Vec<u8> {

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::model::Site;
@@ -168,16 +168,16 @@ impl Builder {
 /// Where the search index lives in the output.
 const SEARCH_DIR: &str = "search/";
 
-/// What `pipeline::render` does, less the search index (see [`Deferred`]).
-/// Keep in step with it.
+/// What `pipeline::render` does, less the search index (see [`Deferred`]),
+/// into memory. Keep in step with it.
 fn render_without_search(site: &Site, theme: &Path) -> Result<Output, String> {
     let tera = render::load_templates(theme).map_err(|e| e.to_string())?;
-    let mut out = Output::default();
-    let assets = assets::copy_static(theme, &site.config.base_path, &mut out)?;
-    render::render_pages(site, &tera, &assets, &mut out).map_err(|e| e.to_string())?;
-    export::write_data(site, &mut out)?;
-    export::write_sitemap(site, &mut out);
-    Ok(out)
+    let sink = Mutex::new(Output::default());
+    let assets = assets::copy_static(theme, &site.config.base_path, &sink)?;
+    render::render_pages(site, &tera, &assets, &sink).map_err(|e| e.to_string())?;
+    export::write_data(site, &sink)?;
+    export::write_sitemap(site, &sink)?;
+    Ok(sink.into_inner().unwrap_or_else(PoisonError::into_inner))
 }
 
 /// The part of a build done after the pages are served: the search index.
@@ -189,8 +189,9 @@ impl Deferred {
     /// The snapshot with the new search index in place, under the same
     /// version (the pages are the same, nothing needs to reload).
     pub fn finish(self, snapshot: &Snapshot) -> Result<Snapshot, String> {
-        let mut out = Output::default();
-        search::write_index(&self.site, &mut out)?;
+        let sink = Mutex::new(Output::default());
+        search::write_index(&self.site, &sink)?;
+        let out = sink.into_inner().unwrap_or_else(PoisonError::into_inner);
         let mut files: Files = snapshot
             .files
             .iter()
