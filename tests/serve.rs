@@ -501,3 +501,39 @@ fn a_broken_theme_or_site_toml_also_shows_the_error_page() {
         r.status == 200
     });
 }
+
+#[test]
+fn without_port_the_default_or_a_later_one_is_used() {
+    let site = fixture_site();
+    // Hold the default port (unless something else already does).
+    let _held = TcpListener::bind(("127.0.0.1", 1111));
+    let logs = tempfile::tempdir().unwrap();
+    let log = logs.path().join("serve.log");
+    let file = fs::File::create(&log).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qingdan"))
+        .args(["serve", "--root"])
+        .arg(site.path())
+        .stdout(file.try_clone().unwrap())
+        .stderr(file)
+        .stdin(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    let out = loop {
+        let out = fs::read_to_string(&log).unwrap_or_default();
+        if out.contains("预览地址") || child.try_wait().unwrap().is_some() {
+            break out;
+        }
+        assert!(start.elapsed() < DEADLINE, "serve never started: {out}");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    let port: u16 = regex::Regex::new(r"预览地址：http://127\.0\.0\.1:(\d+)/")
+        .unwrap()
+        .captures(&out)
+        .unwrap_or_else(|| panic!("no address: {out}"))[1]
+        .parse()
+        .unwrap();
+    assert!((1112..1131).contains(&port), "{out}");
+}

@@ -232,7 +232,16 @@ pub fn inject(html: &str, head: &str, bar: &str, after_title: Option<&str>) -> S
     }
     if let Some(i) = rest.find("<body") {
         if let Some(j) = rest[i..].find('>') {
-            let end = i + j + 1;
+            let mut end = i + j + 1;
+            // After the theme's skip link, which stays the first thing a
+            // keyboard reaches.
+            let after = &rest[end..];
+            if after.starts_with("<a class=skip-link") || after.starts_with("<a class=\"skip-link")
+            {
+                if let Some(k) = after.find("</a>") {
+                    end += k + "</a>".len();
+                }
+            }
             out.push_str(&rest[..end]);
             out.push_str(bar);
             rest = &rest[end..];
@@ -406,6 +415,11 @@ mod tests {
         assert_eq!(
             out,
             "<html><head><title>x</title><HEAD></head><body class=a><BAR><h1>T</h1><NOTE><p>b</p></body></html>"
+        );
+        let skip = "<head></head><body><a class=skip-link href=#main>跳到正文</a><main>";
+        assert_eq!(
+            inject(skip, "", "<BAR>", None),
+            "<head></head><body><a class=skip-link href=#main>跳到正文</a><BAR><main>"
         );
         // A page without the landmarks is left as it is.
         assert_eq!(inject("plain", "<HEAD>", "<BAR>", Some("<NOTE>")), "plain");
