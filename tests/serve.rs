@@ -299,6 +299,15 @@ fn a_broken_front_matter_shows_the_error_page_until_it_is_fixed() {
     let log = fs::read_to_string(&server.log).unwrap();
     assert!(log.contains("content/basic/001.md:5"), "{log}");
 
+    // The stream announced the broken build before the fix is saved.
+    let broken_version = regex::Regex::new(r#"data-version="([^"]+)""#)
+        .unwrap()
+        .captures(&broken.body)
+        .unwrap()[1]
+        .to_string();
+    wait_for("the broken build announced", || {
+        events.lock().unwrap().contains(&broken_version)
+    });
     let before_fix = events.lock().unwrap().len();
     fs::write(&file, &good).unwrap();
     let fixed = poll(server.port, &page, "the page is back", |r| r.status == 200);
@@ -307,6 +316,7 @@ fn a_broken_front_matter_shows_the_error_page_until_it_is_fixed() {
     wait_for("a reload after the fix", || {
         events.lock().unwrap().len() > before_fix
     });
+    assert!(!events.lock().unwrap().last().unwrap().eq(&broken_version));
 }
 
 #[test]
