@@ -47,9 +47,10 @@ enum Command {
         /// URL path the site is served under, e.g. /zwgk/lzqd/ (default: site.toml's base_path).
         #[arg(long)]
         base_path: Option<String>,
-        /// Also replace an output folder that qingdan did not write (no .qingdan-site
-        /// marker), deleting everything in it. Never the site itself, its parents,
-        /// content/, theme/ or a git repository.
+        /// Also replace an output folder that is not exactly what qingdan last wrote
+        /// there (no .qingdan-site marker, or files the marker does not list),
+        /// deleting everything in it. Never the site itself, its parents, content/,
+        /// theme/, another site, a git repository, a mount or a system folder.
         #[arg(long)]
         force: bool,
         /// Print every warning (by default: a count per kind and the first few).

@@ -107,18 +107,25 @@ pub fn build(
         return Err(BuildError::Invalid(diags));
     };
     let target = prepared.target().clone();
-    let leftovers = prepared.leftover_notes();
+    // Leftovers of interrupted builds are removed here, once the content is
+    // known to be good; a failure after that still names what was removed.
     let staged = match prepared.stage() {
         Ok(s) => s,
         Err(e) => return Err(BuildError::Failed(diags, e.to_string())),
     };
+    let leftovers = staged.leftover_notes().to_vec();
+    let with_notes = |msg: String| {
+        leftovers
+            .iter()
+            .fold(msg, |msg, note| format!("{msg}\n提示 warning: {note}"))
+    };
     if let Err(e) = render(&site, &root.join("theme"), &staged) {
         // Dropping the staging folder removes it; the output is untouched.
-        return Err(BuildError::Failed(diags, e));
+        return Err(BuildError::Failed(diags, with_notes(e)));
     }
     let files = staged.files();
     if let Err(e) = staged.publish() {
-        return Err(BuildError::Failed(diags, e.to_string()));
+        return Err(BuildError::Failed(diags, with_notes(e.to_string())));
     }
     Ok(Built {
         site,

@@ -1,8 +1,10 @@
 //! Whether a build may replace a path. A build replaces its output folder
-//! whole, so it may only replace a folder that qingdan itself wrote (it holds
-//! the marker file), an empty folder, or a path where nothing is yet. Some
-//! places are refused even with `--force`: the site itself, its ancestors,
-//! `content/`, `theme/`, another site's root and git repositories.
+//! whole, so it may only replace a folder that qingdan itself wrote (its
+//! marker lists every file, and it holds nothing else), an empty folder, or
+//! a path where nothing is yet. Some places are refused even with
+//! `--force`: the site itself, its ancestors, `content/` and `theme/` (also
+//! where links lead), another site's root or sources, git repositories and
+//! mounts anywhere inside, the home folder and the system's top folders.
 
 use std::ffi::OsStr;
 use std::fmt;
@@ -10,18 +12,115 @@ use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
+use super::tree;
+
 /// The file every output folder carries, so that the next build knows the
-/// folder is one it may replace. Its text is fixed: the same input still
-/// gives a byte-identical output.
+/// folder is one it may replace. It lists every file the build wrote, in
+/// order, so the same input still gives a byte-identical output; a folder
+/// is the build's own only if it holds nothing else (see [`read_marker`]).
 pub const MARKER: &str = ".qingdan-site";
 
-pub const MARKER_TEXT: &str = "\
-本目录由 qingdan（履职事项清单网站生成器）生成。
-qingdan build 只会整体替换带有本标记文件的目录：目录中的一切都会被新生成的网站取代，
-请不要在这里存放其他文件。
+/// The first line of the marker: its name and format version.
+pub const MARKER_HEADER: &str = "qingdan-site 2";
 
-This folder was written by qingdan build; the next build replaces it whole.
+/// The marker's explanation for a person who opens it, between the header
+/// line and the list.
+const MARKER_NOTE: &str = "\
+# 本目录由 qingdan（履职事项清单网站生成器）生成，下面列出它写入的全部文件。
+# qingdan build 只会整体替换带有本标记文件、且除下列文件外别无他物的目录；
+# 请不要在这里存放其他文件，否则下次构建会拒绝替换并列出它们。
+# This folder was written by qingdan build; below is every file it wrote.
+# The next build replaces the folder whole only if it holds nothing else.
 ";
+
+/// The line after which the files are listed, one a line.
+const MARKER_FILES: &str = "files:";
+
+/// The largest marker read (a site of 30,000 matters lists about 2 MB).
+const MARKER_MAX: u64 = 64 << 20;
+
+/// The marker's text for a site of `files` (paths inside the output, the
+/// marker itself not among them). `\`, newline and carriage return in a
+/// path are escaped, so that one path is always one line.
+pub fn marker_text<'a>(files: impl IntoIterator<Item = &'a str>) -> String {
+    let mut files: Vec<&str> = files.into_iter().filter(|f| *f != MARKER).collect();
+    files.sort_unstable();
+    files.dedup();
+    let mut s = format!("{MARKER_HEADER}\n{MARKER_NOTE}{MARKER_FILES}\n");
+    for f in files {
+        for c in f.chars() {
+            match c {
+                '\\' => s.push_str("\\\\"),
+                '\n' => s.push_str("\\n"),
+                '\r' => s.push_str("\\r"),
+                c => s.push(c),
+            }
+        }
+        s.push('\n');
+    }
+    s
+}
+
+fn unescape(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('r') => out.push('\r'),
+                Some(c) => out.push(c),
+                None => out.push('\\'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// What the marker of a folder says.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Marker {
+    /// No marker.
+    Missing,
+    /// A marker, but not a regular file with this version's header and list
+    /// (an older qingdan's, or one made by hand).
+    Invalid,
+    /// The files the build that wrote the folder wrote.
+    Files(std::collections::BTreeSet<String>),
+}
+
+/// Reads the marker of `dir`.
+pub fn read_marker(dir: &Path) -> Marker {
+    use std::io::Read;
+    let path = dir.join(MARKER);
+    match fs::symlink_metadata(&path) {
+        Ok(m) if m.is_file() => {}
+        Ok(_) => return Marker::Invalid,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Marker::Missing,
+        Err(_) => return Marker::Invalid,
+    }
+    let mut text = String::new();
+    let read = fs::File::open(&path)
+        .and_then(|f| f.take(MARKER_MAX).read_to_string(&mut text))
+        .is_ok();
+    if !read {
+        return Marker::Invalid;
+    }
+    let mut lines = text.split_terminator('\n');
+    if lines.next() != Some(MARKER_HEADER) {
+        return Marker::Invalid;
+    }
+    if !lines.any(|l| l == MARKER_FILES) {
+        return Marker::Invalid;
+    }
+    if !text.ends_with('\n') {
+        // Cut short (the size limit, or a torn write).
+        return Marker::Invalid;
+    }
+    Marker::Files(lines.map(unescape).collect())
+}
 
 /// How many links are followed before giving up (as the kernel's ELOOP).
 const MAX_LINKS: usize = 40;
@@ -82,14 +181,32 @@ pub enum Refusal {
     Git(String, String),
     #[error("拒绝写入 {0}：其中有 site.toml，它是一个 qingdan 站点的根目录，不是生成的网站（--force 也不例外）。请换一个输出目录。")]
     OtherSite(String),
+    #[error("拒绝写入 {0}：其中的 {1} 是一个 qingdan 站点的根目录（有 site.toml 和 content/），替换会删除那个站点（--force 也不例外）。请换一个输出目录。")]
+    OtherSiteInside(String, String),
     #[error("拒绝写入 {0}：它是一个文件，不是目录。构建会整体替换输出目录，这个文件会被删除。请换一个输出目录；若确实不再需要这个文件，请先自行删除它。")]
     NotAFolder(String),
-    #[error("拒绝替换 {place}：这个目录不是 qingdan 生成的（其中没有标记文件 .qingdan-site），里面有 {count} 项：{sample}。构建会整体替换输出目录，其中原有的一切都会被删除。{advice}")]
+    #[error("拒绝替换 {place}：这个目录不是 qingdan 生成的（其中没有有效的标记文件 .qingdan-site），里面有 {count} 项：{sample}。构建会整体替换输出目录，其中原有的一切都会被删除。{advice}")]
     Unmarked {
         place: String,
         count: usize,
         sample: String,
         advice: &'static str,
+    },
+    #[error("拒绝写入 {0}：它包含站点的 {1}/（{2}）。构建会整体替换输出目录，站点的源文件会被删除（--force 也不例外）。请换一个不包含 content/、theme/ 的输出目录。")]
+    ContainsSource(String, &'static str, String),
+    #[error("拒绝写入 {0}：{1} 是另一个 qingdan 站点的源文件目录（它的上级目录中有 site.toml），替换会删除那个站点的内容（--force 也不例外）。请换一个输出目录。")]
+    OtherSiteSource(String, String),
+    #[error("拒绝写入 {0}：它是{1}，不能作为输出目录（--force 也不例外）。构建会整体替换输出目录。请用 --output 指定一个专门存放本网站的目录。")]
+    System(String, &'static str),
+    #[error("拒绝写入 {0}：{1} 是另一个文件系统的挂载点（--force 也不例外）。构建会整体替换输出目录，挂载在那里的文件也会被删除。请先卸载它，或换一个输出目录。")]
+    Mount(String, String),
+    #[error("拒绝写入 {0}：它本身是一个挂载点。构建先把新网站写在输出目录旁边，再一步换入，而挂载点不能被改名或替换（系统会报 EBUSY）。请把 --output 指向挂载点里面的一个文件夹（例如 {1}），或者让 --output 是一个指向那个文件夹的符号链接。")]
+    MountPoint(String, String),
+    #[error("拒绝替换 {place}：其中虽有标记文件 .qingdan-site，但还有 {count} 项不是 qingdan 上次生成的：{sample}。（常见原因：把生成的网站连同 .qingdan-site 复制进了网站根目录，或手工建立了标记文件。）构建会整体替换输出目录，这些也会被删除。请把 --output 指向只存放本网站的目录；若确实要删除它们，请加上 --force。")]
+    Extra {
+        place: String,
+        count: usize,
+        sample: String,
     },
     #[error("无法确定输出目录 {0}：{1}")]
     Unresolvable(String, String),
@@ -98,6 +215,7 @@ pub enum Refusal {
 }
 
 const ADVICE_UNMARKED: &str = "请换一个不存在的路径或空目录作为 --output；若确实要用生成的网站替换这个目录的全部内容，请加上 --force。";
+const ADVICE_OLD_MARKER: &str = "其中的 .qingdan-site 不是本版 qingdan 写的（没有文件清单，可能是旧版 qingdan 生成或手工建立的）：确认目录里只有本网站后加上 --force 构建一次，此后就不再需要 --force。";
 const ADVICE_OLD_SITE: &str = "它看起来是旧版 qingdan 生成的网站（那时还没有标记文件）：确认后加上 --force 构建一次，此后就不再需要 --force。";
 
 /// Follows `given` to the folder a build would replace. A symbolic link is
@@ -155,29 +273,32 @@ fn parent_of(path: &Path) -> &Path {
 
 /// Decides whether the site at `root` may be written to `target`.
 pub fn inspect(root: &Path, target: &Target, force: bool) -> Result<Found, Refusal> {
+    inspect_ident(root, target, force).map(|(found, _)| found)
+}
+
+/// [`inspect`], with the identity of the folder found (taken before it was
+/// looked into), so that a swap can make sure it replaces that folder.
+pub fn inspect_ident(
+    root: &Path,
+    target: &Target,
+    force: bool,
+) -> Result<(Found, Option<tree::Ident>), Refusal> {
     let place = target.to_string();
     let dir = &target.dir;
-    let root = real_path(&std::env::current_dir().unwrap_or_default().join(root))
-        .unwrap_or_else(|_| root.to_path_buf());
-    if root.starts_with(dir) {
-        return Err(Refusal::SiteRoot(place));
-    }
-    for part in ["content", "theme"] {
-        if dir.starts_with(root.join(part)) {
-            return Err(Refusal::SiteSource(place, part));
-        }
-    }
-    if let Some(repo) = git_dir_above(dir) {
-        return Err(Refusal::Git(place, repo.display().to_string()));
-    }
+    protected(root, dir, &place)?;
 
     let meta = match fs::symlink_metadata(dir) {
         Ok(meta) => meta,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Found::Nothing),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((Found::Nothing, None)),
         Err(e) => return Err(Refusal::Io(place, e)),
     };
     if !meta.is_dir() {
         return Err(Refusal::NotAFolder(place));
+    }
+    let ident = tree::ident(dir).map_err(|e| Refusal::Io(place.clone(), e))?;
+    if tree::is_mount_point(dir) {
+        let inside = dir.join("lzqd").display().to_string();
+        return Err(Refusal::MountPoint(place, inside));
     }
     let mut names: Vec<String> = fs::read_dir(dir)
         .and_then(|entries| {
@@ -187,7 +308,7 @@ pub fn inspect(root: &Path, target: &Target, force: bool) -> Result<Found, Refus
         })
         .map_err(|e| Refusal::Io(place.clone(), e))?;
     if names.is_empty() {
-        return Ok(Found::Empty);
+        return Ok((Found::Empty, Some(ident)));
     }
     names.sort();
     let has = |name: &str| names.iter().any(|n| n == name);
@@ -197,26 +318,227 @@ pub fn inspect(root: &Path, target: &Target, force: bool) -> Result<Found, Refus
     if has("site.toml") {
         return Err(Refusal::OtherSite(place));
     }
-    if dir.join(MARKER).is_file() {
-        return Ok(Found::Site);
+    let marker = read_marker(dir);
+    let listed = match &marker {
+        Marker::Files(files) => Some(files),
+        Marker::Missing | Marker::Invalid if force => None,
+        Marker::Missing | Marker::Invalid => {
+            let old_site = has("sitemap.xml") && has("search") && has("data") && has("matters");
+            return Err(Refusal::Unmarked {
+                place,
+                count: names.len(),
+                sample: sample(&names),
+                advice: if marker == Marker::Invalid {
+                    ADVICE_OLD_MARKER
+                } else if old_site {
+                    ADVICE_OLD_SITE
+                } else {
+                    ADVICE_UNMARKED
+                },
+            });
+        }
+    };
+    // One walk of what would be deleted: repositories and mounts are
+    // refused always, entries the marker does not list unless forced.
+    let scan = scan(dir, &ident, listed).map_err(|e| Refusal::Io(place.clone(), e))?;
+    if let Some(repo) = scan.git {
+        return Err(Refusal::Git(place, repo.display().to_string()));
+    }
+    if let Some(mount) = scan.mount {
+        return Err(Refusal::Mount(place, mount.display().to_string()));
+    }
+    if let Some(site) = scan.site {
+        return Err(Refusal::OtherSiteInside(place, site.display().to_string()));
     }
     if force {
-        if let Some(repo) = git_dir_below(dir) {
-            return Err(Refusal::Git(place, repo.display().to_string()));
-        }
-        return Ok(Found::Forced);
+        return Ok((Found::Forced, Some(ident)));
     }
-    let old_site = has("sitemap.xml") && has("search") && has("data") && has("matters");
-    Err(Refusal::Unmarked {
-        place,
-        count: names.len(),
-        sample: sample(&names),
-        advice: if old_site {
-            ADVICE_OLD_SITE
+    if !scan.extra.is_empty() {
+        return Err(Refusal::Extra {
+            place,
+            count: scan.extra.len(),
+            sample: sample(&scan.extra),
+        });
+    }
+    Ok((Found::Site, Some(ident)))
+}
+
+/// Whether the folder at `dir` (the output, moved aside by the swap) still
+/// holds what [`inspect`] found there: still nothing for `Empty`; for
+/// `Site`, still nothing its marker does not list; for both `Site` and
+/// `Forced`, still no repository, mount or other site inside.
+pub fn still_as_found(dir: &Path, found: Found) -> bool {
+    match found {
+        Found::Nothing => false,
+        Found::Empty => fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none()),
+        Found::Site | Found::Forced => {
+            let Ok(top) = tree::ident(dir) else {
+                return false;
+            };
+            let marker = read_marker(dir);
+            let listed = match (&marker, found) {
+                (Marker::Files(files), Found::Site) => Some(files),
+                (_, Found::Site) => return false,
+                _ => None,
+            };
+            scan(dir, &top, listed).is_ok_and(|s| {
+                s.git.is_none()
+                    && s.mount.is_none()
+                    && s.site.is_none()
+                    && (listed.is_none() || s.extra.is_empty())
+            })
+        }
+    }
+}
+
+/// Places that are never an output, whatever is in them: the site, its
+/// ancestors and its sources (also where links lead), another site's
+/// sources, the home folder and the system's top folders.
+fn protected(root: &Path, dir: &Path, place: &str) -> Result<(), Refusal> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let given_root = cwd.join(root);
+    let real_root = real_path(&given_root).unwrap_or_else(|_| given_root.clone());
+    if real_root.starts_with(dir) || given_root.starts_with(dir) {
+        return Err(Refusal::SiteRoot(place.to_string()));
+    }
+    for part in ["content", "theme"] {
+        // Both where the site names it and where it really is: a source
+        // folder that is a link to elsewhere is protected there too.
+        let named = real_root.join(part);
+        let mut places = vec![named.clone()];
+        if let Ok(real) = fs::canonicalize(&named) {
+            places.push(real);
+        }
+        for p in places {
+            if dir.starts_with(&p) {
+                return Err(Refusal::SiteSource(place.to_string(), part));
+            }
+            if p.starts_with(dir) {
+                return Err(Refusal::ContainsSource(
+                    place.to_string(),
+                    part,
+                    p.display().to_string(),
+                ));
+            }
+        }
+    }
+    for a in dir.ancestors() {
+        let is_source = a
+            .file_name()
+            .is_some_and(|n| n == "content" || n == "theme");
+        if let (true, Some(parent)) = (is_source, a.parent()) {
+            if parent.join("site.toml").is_file() {
+                return Err(Refusal::OtherSiteSource(
+                    place.to_string(),
+                    a.display().to_string(),
+                ));
+            }
+        }
+    }
+    if let Some(repo) = git_dir_above(dir) {
+        return Err(Refusal::Git(place.to_string(), repo.display().to_string()));
+    }
+    if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+        let home = PathBuf::from(home);
+        let real = fs::canonicalize(&home).unwrap_or_else(|_| home.clone());
+        if real.starts_with(dir) || home.starts_with(dir) {
+            return Err(Refusal::System(
+                place.to_string(),
+                "用户的主目录或其上级目录",
+            ));
+        }
+    }
+    for sys in SYSTEM_FOLDERS {
+        let sys = Path::new(sys);
+        let real = fs::canonicalize(sys).unwrap_or_else(|_| sys.to_path_buf());
+        if dir == sys || dir == real {
+            return Err(Refusal::System(place.to_string(), "系统目录"));
+        }
+    }
+    Ok(())
+}
+
+/// Top folders of a Unix system: never an output.
+const SYSTEM_FOLDERS: &[&str] = &[
+    "/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib64", "/media", "/mnt", "/opt",
+    "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/var",
+];
+
+/// What a walk of a folder about to be replaced found.
+#[derive(Debug, Default)]
+struct Scan {
+    /// A repository inside.
+    git: Option<PathBuf>,
+    /// A folder on another mount (a file system mounted inside).
+    mount: Option<PathBuf>,
+    /// Another site's root (`site.toml` beside `content/`).
+    site: Option<PathBuf>,
+    /// Entries the marker does not list (a folder once, not what it holds).
+    extra: Vec<String>,
+}
+
+/// Walks `dir` (links are not followed) looking for repositories, mounts
+/// and other sites, and, when `listed` is given, for entries that are
+/// neither a listed file nor a folder holding one. Stops at the first
+/// repository, mount or site.
+fn scan(
+    dir: &Path,
+    top: &tree::Ident,
+    listed: Option<&std::collections::BTreeSet<String>>,
+) -> io::Result<Scan> {
+    let folders: std::collections::BTreeSet<&str> = listed
+        .into_iter()
+        .flatten()
+        .flat_map(|f| {
+            f.match_indices('/')
+                .map(move |(i, _)| &f[..i])
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut found = Scan::default();
+    let mut extra_dir: Option<PathBuf> = None;
+    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
+        let entry = entry.map_err(io::Error::other)?;
+        let path = entry.path();
+        let is_dir = entry.file_type().is_dir();
+        if entry.file_name() == ".git" || (is_dir && is_bare_repository(path)) {
+            found.git = Some(path.to_path_buf());
+            return Ok(found);
+        }
+        if is_dir {
+            let id = tree::ident(path)?;
+            if !id.same_mount(top) {
+                found.mount = Some(path.to_path_buf());
+                return Ok(found);
+            }
+        } else if entry.file_name() == "site.toml" {
+            let site = path.parent().unwrap_or(dir);
+            if site.join("content").is_dir() {
+                found.site = Some(site.to_path_buf());
+                return Ok(found);
+            }
+        }
+        let Some(listed) = listed else { continue };
+        if extra_dir.as_ref().is_some_and(|d| path.starts_with(d)) {
+            continue;
+        }
+        let rel = path
+            .strip_prefix(dir)
+            .map(|r| r.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/"))
+            .unwrap_or_default();
+        let known = if is_dir {
+            folders.contains(rel.as_str())
         } else {
-            ADVICE_UNMARKED
-        },
-    })
+            entry.file_type().is_file() && (rel == MARKER || listed.contains(&rel))
+        };
+        if !known {
+            found.extra.push(rel);
+            if is_dir {
+                extra_dir = Some(path.to_path_buf());
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// A few of the names, so that the operator recognises the folder.
@@ -251,18 +573,6 @@ fn is_bare_repository(dir: &Path) -> bool {
     dir.join("HEAD").is_file() && dir.join("objects").is_dir() && dir.join("refs").is_dir()
 }
 
-/// A repository anywhere inside `dir` (links are not followed). Run only
-/// for `--force`, on a folder the build is about to delete anyway.
-fn git_dir_below(dir: &Path) -> Option<PathBuf> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .find(|e| {
-            e.file_name() == ".git" || (e.file_type().is_dir() && is_bare_repository(e.path()))
-        })
-        .map(|e| e.path().to_path_buf())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,7 +604,7 @@ mod tests {
         );
         fs::create_dir(&dist).unwrap();
         assert_eq!(inspect(root, &target(&dist), false).unwrap(), Found::Empty);
-        fs::write(dist.join(MARKER), MARKER_TEXT).unwrap();
+        fs::write(dist.join(MARKER), marker_text(["index.html"])).unwrap();
         fs::write(dist.join("index.html"), "x").unwrap();
         assert_eq!(inspect(root, &target(&dist), false).unwrap(), Found::Site);
     }
@@ -351,6 +661,14 @@ mod tests {
         assert!(matches!(
             inspect(root, &target(&bare), true),
             Err(Refusal::Git(..))
+        ));
+        // Another site deeper inside a folder that --force would replace.
+        let holder = other.path().join("holder");
+        fs::create_dir_all(holder.join("sites/x/content")).unwrap();
+        fs::write(holder.join("sites/x/site.toml"), "").unwrap();
+        assert!(matches!(
+            inspect(root, &target(&holder), true),
+            Err(Refusal::OtherSiteInside(..))
         ));
         // A repository deeper inside a folder that --force would replace.
         let www = other.path().join("www");
@@ -439,5 +757,91 @@ mod tests {
             resolve(&root.join("loop1")),
             Err(Refusal::Unresolvable(..))
         ));
+    }
+
+    #[test]
+    fn the_marker_lists_files_and_is_read_back_only_when_whole() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        assert_eq!(read_marker(dir), Marker::Missing);
+        let text = marker_text(["b/index.html", "a.css", "odd\nname\\x", "a.css", MARKER]);
+        assert!(text.starts_with("qingdan-site 2\n# "), "{text}");
+        assert!(
+            text.ends_with("files:\na.css\nb/index.html\nodd\\nname\\\\x\n"),
+            "{text}"
+        );
+        fs::write(dir.join(MARKER), &text).unwrap();
+        let Marker::Files(files) = read_marker(dir) else {
+            panic!("not read back");
+        };
+        assert_eq!(
+            files.into_iter().collect::<Vec<_>>(),
+            ["a.css", "b/index.html", "odd\nname\\x"]
+        );
+        for bad in [
+            "",
+            "本目录由 qingdan 生成。\n",
+            "qingdan-site 2\n# no list\n",
+            &text[..text.len() - 1],
+            "qingdan-site 3\nfiles:\n",
+        ] {
+            fs::write(dir.join(MARKER), bad).unwrap();
+            assert_eq!(read_marker(dir), Marker::Invalid, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_marked_folder_with_anything_unlisted_is_refused_unless_forced() {
+        let tmp = site();
+        let root = tmp.path();
+        let dist = root.join("dist");
+        fs::create_dir_all(dist.join("matters/a")).unwrap();
+        fs::write(dist.join("matters/a/index.html"), "").unwrap();
+        fs::write(dist.join("index.html"), "").unwrap();
+        let text = marker_text(["index.html", "matters/a/index.html"]);
+        fs::write(dist.join(MARKER), text).unwrap();
+        assert_eq!(inspect(root, &target(&dist), false).unwrap(), Found::Site);
+        fs::create_dir_all(dist.join("matters/b/deep")).unwrap();
+        fs::write(dist.join("matters/b/deep/x"), "").unwrap();
+        fs::write(dist.join("notes.txt"), "").unwrap();
+        let msg = inspect(root, &target(&dist), false)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains("2 项不是 qingdan 上次生成的：matters/b、notes.txt"),
+            "{msg}"
+        );
+        assert_eq!(inspect(root, &target(&dist), true).unwrap(), Found::Forced);
+    }
+
+    #[test]
+    fn system_folders_are_refused_even_with_force() {
+        let tmp = site();
+        for dir in ["/usr", "/etc", "/var", "/tmp", "/home", "/srv", "/opt"] {
+            let err = inspect(tmp.path(), &target(Path::new(dir)), true).unwrap_err();
+            // /tmp holds the test site: refused as its ancestor first.
+            assert!(
+                matches!(err, Refusal::System(..) | Refusal::SiteRoot(_)),
+                "{dir}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_folder_is_still_as_found_only_while_nothing_was_added() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("dist");
+        fs::create_dir(&dir).unwrap();
+        assert!(still_as_found(&dir, Found::Empty));
+        fs::write(dir.join("index.html"), "").unwrap();
+        assert!(!still_as_found(&dir, Found::Empty));
+        assert!(!still_as_found(&dir, Found::Site), "no marker");
+        fs::write(dir.join(MARKER), marker_text(["index.html"])).unwrap();
+        assert!(still_as_found(&dir, Found::Site));
+        fs::write(dir.join("precious.html"), "").unwrap();
+        assert!(!still_as_found(&dir, Found::Site));
+        assert!(still_as_found(&dir, Found::Forced));
+        fs::create_dir_all(dir.join("x/.git")).unwrap();
+        assert!(!still_as_found(&dir, Found::Forced));
     }
 }

@@ -71,7 +71,7 @@ impl State {
     pub fn clean_up(&mut self) -> String {
         for path in self.paths.drain(..).rev() {
             let _ = match fs::symlink_metadata(&path) {
-                Ok(m) if m.is_dir() => fs::remove_dir_all(&path),
+                Ok(m) if m.is_dir() => super::tree::remove_tree(&path),
                 Ok(_) => fs::remove_file(&path),
                 Err(_) => Ok(()),
             };

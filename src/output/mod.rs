@@ -9,12 +9,14 @@ pub mod guard;
 pub mod interrupt;
 pub mod lock;
 pub mod swap;
+pub mod tree;
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 pub use guard::{Found, Refusal, Target};
 /// Files of the built site by their path inside the output folder.
@@ -47,6 +49,12 @@ pub enum WriteError {
     Refused(#[from] Refusal),
     #[error("另一个 qingdan build 正在写入 {0}（锁文件 {1}）；请等它结束后再构建。")]
     Busy(String, PathBuf),
+    #[error("拒绝替换 {0}：构建期间它被别人改动了（新建、换掉或放进了文件），为免删除别人的文件，新网站没有发布。请查看那里现在有什么，再重新构建。")]
+    Changed(String),
+    #[error("无法在 {path} 中写入（{source}）。qingdan 需要对输出目录所在的文件夹有写权限：新网站先写进它旁边的临时目录 .qingdan-staging-…，完成后一步换入输出目录；防止两次构建同时写入的锁文件 .qingdan-lock-… 也放在那里。请给这个文件夹写权限，或者把 --output 指向一个有写权限的文件夹里的目录。")]
+    ParentNotWritable { path: PathBuf, source: io::Error },
+    #[error("无法替换 {0}：它是一个挂载点（{1}）。构建先把新网站写在输出目录旁边，再一步换入，而挂载点不能被改名或替换。请把 --output 指向挂载点里面的一个文件夹，或者让 --output 是一个指向那个文件夹的符号链接。")]
+    MountPoint(String, io::Error),
     #[error("写入 {path} 失败：{source}")]
     Io { path: PathBuf, source: io::Error },
 }
@@ -58,6 +66,22 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
     }
 }
 
+/// For the folder that holds the output: no permission there is explained.
+fn parent_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
+    move |source| match source.kind() {
+        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
+            WriteError::ParentNotWritable {
+                path: path.to_path_buf(),
+                source,
+            }
+        }
+        _ => WriteError::Io {
+            path: path.to_path_buf(),
+            source,
+        },
+    }
+}
+
 /// An output that may be replaced, locked against other builds.
 #[derive(Debug)]
 pub struct Prepared {
@@ -65,7 +89,6 @@ pub struct Prepared {
     target: Target,
     force: bool,
     tag: String,
-    leftovers: swap::Leftovers,
     // Declared before the lock, so dropped first: a signal never removes a
     // lock file that another build created after this one released its own.
     _registered: interrupt::Registered,
@@ -73,14 +96,14 @@ pub struct Prepared {
 }
 
 /// Checks that the site at `root` may be written to `output` (`force`:
-/// also over a folder without the marker), takes the output's lock and
-/// removes what interrupted builds of it left. Call before the slow stages,
-/// so that a refusal or a busy output is reported at once.
+/// also over a folder without the marker) and takes the output's lock.
+/// Call before the slow stages, so that a refusal or a busy output is
+/// reported at once.
 pub fn prepare(root: &Path, output: &Path, force: bool) -> Result<Prepared, WriteError> {
     let target = guard::resolve(output)?;
     guard::inspect(root, &target, force)?;
     let parent = target.parent().to_path_buf();
-    fs::create_dir_all(&parent).map_err(io_err(&parent))?;
+    fs::create_dir_all(&parent).map_err(parent_err(&parent))?;
     let tag = swap::tag(target.name());
     // Taken and registered in one step, so that a signal in between cannot
     // leave the lock file behind.
@@ -90,21 +113,41 @@ pub fn prepare(root: &Path, output: &Path, force: bool) -> Result<Prepared, Writ
         Err(lock::LockError::Busy(path)) => {
             return Err(WriteError::Busy(target.to_string(), path));
         }
-        Err(lock::LockError::Io(path, source)) => return Err(WriteError::Io { path, source }),
+        Err(lock::LockError::Io(_, source)) => return Err(parent_err(&parent)(source)),
     };
     held.set_published(false);
     let registered = held.register(lock.path());
     drop(held);
-    let leftovers = swap::remove_leftovers(&parent, &tag, &target.dir).map_err(io_err(&parent))?;
     Ok(Prepared {
         root: root.to_path_buf(),
         target,
         force,
         tag,
-        leftovers,
         _registered: registered,
         _lock: lock,
     })
+}
+
+/// Notes for the operator about what interrupted builds left.
+fn leftover_notes(l: &swap::Leftovers, target: &Target) -> Vec<String> {
+    let restored = l.restored.iter().map(|p| {
+        format!(
+            "上次构建在替换途中被终止，已把 {} 中的旧网站放回 {}",
+            p.display(),
+            target
+        )
+    });
+    let removed = l
+        .removed
+        .iter()
+        .map(|p| format!("已删除此前中断的构建留下的 {}", p.display()));
+    let kept = l.kept.iter().map(|(p, e)| {
+        format!(
+            "此前中断的构建留下的 {} 无法删除（{e}），请手工删除",
+            p.display()
+        )
+    });
+    restored.chain(removed).chain(kept).collect()
 }
 
 impl Prepared {
@@ -112,56 +155,32 @@ impl Prepared {
         &self.target
     }
 
-    /// What interrupted builds of this output left, and what became of it.
-    pub fn leftovers(&self) -> &swap::Leftovers {
-        &self.leftovers
-    }
-
-    /// Notes for the operator about [`Self::leftovers`].
-    pub fn leftover_notes(&self) -> Vec<String> {
-        let l = &self.leftovers;
-        let restored = l.restored.iter().map(|p| {
-            format!(
-                "上次构建在替换途中被终止，已把 {} 中的旧网站放回 {}",
-                p.display(),
-                self.target
-            )
-        });
-        let removed = l
-            .removed
-            .iter()
-            .map(|p| format!("已删除此前中断的构建留下的 {}", p.display()));
-        let kept = l.kept.iter().map(|(p, e)| {
-            format!(
-                "此前中断的构建留下的 {} 无法删除（{e}），请手工删除",
-                p.display()
-            )
-        });
-        restored.chain(removed).chain(kept).collect()
-    }
-
-    /// Opens the staging folder beside the output, with the marker already
-    /// in it; files are then written into it as they are made.
+    /// Removes what interrupted builds of this output left (only now that
+    /// the content is known to be good, so that a build that stops on
+    /// content errors removes nothing it would have to report), checks the
+    /// output again and opens the staging folder beside it; files are then
+    /// written into it as they are made.
     pub fn stage(self) -> Result<Staged, WriteError> {
+        let parent = self.target.parent().to_path_buf();
+        let leftovers = swap::remove_leftovers(&parent, &self.tag, &self.target.dir)
+            .map_err(io_err(&parent))?;
+        let leftovers = leftover_notes(&leftovers, &self.target);
         // Checked again: the folder may have changed while the site loaded.
         guard::inspect(&self.root, &self.target, self.force)?;
         let (staging, registered) = {
             let mut held = interrupt::hold();
-            let parent = self.target.parent();
-            let staging = swap::staging_dir(parent, &self.tag).map_err(io_err(parent))?;
+            let staging = swap::staging_dir(&parent, &self.tag).map_err(parent_err(&parent))?;
             let registered = held.register(staging.path());
             (staging, registered)
         };
-        let staged = Staged {
+        Ok(Staged {
             prepared: self,
             staging,
             _staging_registered: registered,
+            written: Mutex::new(Vec::new()),
             files: AtomicUsize::new(0),
-        };
-        // The marker first, so that even a staging folder left half-written
-        // is recognisably ours.
-        staged.put(guard::MARKER, guard::MARKER_TEXT.as_bytes())?;
-        Ok(staged)
+            leftovers,
+        })
     }
 
     /// Writes `output` and puts it in the target's place; on any failure the
@@ -226,12 +245,16 @@ impl Sink for std::sync::Mutex<Output> {
 }
 
 /// A staging folder being filled; [`Staged::publish`] swaps it in, and
-/// dropping it unpublished removes it.
+/// dropping it unpublished removes it. Its name (`.qingdan-staging-…`)
+/// marks it as the build's own until the marker is written, last.
 pub struct Staged {
     prepared: Prepared,
     staging: tempfile::TempDir,
     _staging_registered: interrupt::Registered,
+    /// Every path written, for the marker.
+    written: Mutex<Vec<String>>,
     files: AtomicUsize,
+    leftovers: Vec<String>,
 }
 
 impl Sink for Staged {
@@ -243,46 +266,105 @@ impl Sink for Staged {
             fs::create_dir_all(p).map_err(io_err(p))?;
         }
         fs::write(&path, bytes).map_err(io_err(&path))?;
+        self.written
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(rel.to_string());
         self.files.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 }
 
 impl Staged {
-    /// Files written so far, the marker included.
+    /// Files of the site, the marker (written by [`Self::publish`]) included.
     pub fn files(&self) -> usize {
-        self.files.load(Ordering::Relaxed)
+        self.files.load(Ordering::Relaxed) + 1
     }
 
-    /// Puts the staging folder in the target's place; on any failure the
-    /// target is left as it was. Releases the lock.
-    pub fn publish(self) -> Result<(), WriteError> {
-        let staging = self.staging.path();
-        // Staging folders are created 0700; the site must be readable by a web server.
-        set_readable(staging).map_err(io_err(staging))?;
-        test_pause(staging);
+    /// Notes for the operator about what interrupted builds of this output
+    /// left and what became of it.
+    pub fn leftover_notes(&self) -> &[String] {
+        &self.leftovers
+    }
 
-        let target = &self.prepared.target;
+    /// Writes the marker, checks the output once more and puts the staging
+    /// folder in its place, with the old folder's permissions; on any
+    /// failure the output is left as it was. Releases the lock.
+    pub fn publish(self) -> Result<(), WriteError> {
+        let Staged {
+            prepared,
+            staging,
+            _staging_registered,
+            written,
+            ..
+        } = self;
+        let written = written
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let text = guard::marker_text(written.iter().map(String::as_str));
+        let marker = staging.path().join(guard::MARKER);
+        fs::write(&marker, text).map_err(io_err(&marker))?;
+        test_pause(staging.path());
+
+        let target = &prepared.target;
         let dir = &target.dir;
         let mut held = interrupt::hold();
-        let old = swap::replace(staging, dir, target.parent(), &self.prepared.tag)
-            .map_err(io_err(dir))?;
+        // Once more, immediately before the swap: what is there now is what
+        // the swap may replace, and nothing else.
+        let (found, ident) = guard::inspect_ident(&prepared.root, target, prepared.force)?;
+        // Checked once more after an exchange, on the folder swapped out: a
+        // file put in between the inspection and the swap undoes the swap.
+        let check = |old: &Path| guard::still_as_found(old, found);
+        let expect = match (found, ident) {
+            (Found::Nothing, _) | (_, None) => swap::Expect::Nothing,
+            (_, Some(ident)) => swap::Expect::Folder {
+                ident,
+                check: &check,
+            },
+        };
+        let path = staging.path();
+        // Staging folders are created 0700: the old folder's mode, group
+        // (and owner, as root) or else readable by a web server.
+        match expect {
+            swap::Expect::Nothing => set_readable(path),
+            swap::Expect::Folder { .. } => copy_permissions(dir, path),
+        }
+        .map_err(io_err(path))?;
+        let staged_ident = tree::ident(path).map_err(io_err(path))?;
+        let swapped = swap::replace(path, dir, target.parent(), &prepared.tag, expect);
+        // From here the staging path is removed only by us, and only while
+        // it still names the new site: never blindly.
+        let path = staging.keep();
+        if swapped.is_err() && tree::ident(&path).is_ok_and(|id| id == staged_ident) {
+            let _ = tree::remove_tree(&path);
+        }
+        let old = match swapped {
+            Ok(old) => old,
+            Err(swap::SwapError::Changed) => return Err(WriteError::Changed(target.to_string())),
+            Err(swap::SwapError::Io(e)) if e.kind() == io::ErrorKind::ResourceBusy => {
+                return Err(WriteError::MountPoint(target.to_string(), e));
+            }
+            Err(swap::SwapError::Io(e)) => return Err(io_err(dir)(e)),
+        };
         held.set_published(true);
         // The old site: where the staging folder was (exchange), or a folder
         // of its own (two renames), which a signal must also remove.
         let _old_registered = old.as_deref().map(|old| held.register(old));
         drop(held);
         if let Some(old) = &old {
-            let _ = fs::remove_dir_all(old);
+            let _ = tree::remove_tree(old);
         }
         Ok(())
     }
 }
 
-/// For the tests of interruption only: with `QINGDAN_TEST_PAUSE_STAGED` set
-/// to a file path, a build whose staging folder is complete writes its path
-/// and a newline (the sign that the line is whole) to that file and waits (at most a minute) before the swap, so that a test can send a
-/// signal at exactly that point.
+/// For the tests of interruption only (the `test-hooks` feature, never in a
+/// release): with `QINGDAN_TEST_PAUSE_STAGED` set to a file path, a build
+/// whose staging folder is complete writes its path and a newline (the sign
+/// that the line is whole) to that file and waits (at most a minute) before
+/// the swap, so that a test can act at exactly that point. The wait ends
+/// early when the file is removed.
+#[cfg(feature = "test-hooks")]
 fn test_pause(staging: &Path) {
     let Some(ready) = std::env::var_os("QINGDAN_TEST_PAUSE_STAGED") else {
         return;
@@ -290,9 +372,17 @@ fn test_pause(staging: &Path) {
     let mut line = staging.as_os_str().to_os_string();
     line.push("\n");
     if fs::write(&ready, line.as_encoded_bytes()).is_ok() {
-        std::thread::sleep(std::time::Duration::from_secs(60));
+        for _ in 0..600 {
+            if fs::symlink_metadata(&ready).is_err() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
     }
 }
+
+#[cfg(not(feature = "test-hooks"))]
+fn test_pause(_staging: &Path) {}
 
 #[cfg(unix)]
 fn set_readable(dir: &Path) -> io::Result<()> {
@@ -303,6 +393,34 @@ fn set_readable(dir: &Path) -> io::Result<()> {
 #[cfg(not(unix))]
 fn set_readable(_dir: &Path) -> io::Result<()> {
     Ok(())
+}
+
+/// Gives `to` the permission bits and group of `from`, and its owner when
+/// running as root. The group (and owner) are kept where allowed; where
+/// not, the build goes on with the process's own.
+#[cfg(unix)]
+fn copy_permissions(from: &Path, to: &Path) -> io::Result<()> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let meta = fs::symlink_metadata(from)?;
+    let uid = is_root().then_some(meta.uid());
+    // First the owner and group: changing them clears set-id bits.
+    let _ = std::os::unix::fs::chown(to, uid, Some(meta.gid()));
+    fs::set_permissions(to, fs::Permissions::from_mode(meta.mode() & 0o7777))
+}
+
+#[cfg(not(unix))]
+fn copy_permissions(_from: &Path, _to: &Path) -> io::Result<()> {
+    Ok(())
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn is_root() -> bool {
+    rustix::process::geteuid().is_root()
+}
+
+#[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
+fn is_root() -> bool {
+    false
 }
 
 #[cfg(test)]
@@ -336,7 +454,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             fs::read_to_string(dist.join(guard::MARKER)).unwrap(),
-            guard::MARKER_TEXT
+            guard::marker_text(["stale/x.html"])
         );
         let mut out = Output::default();
         out.add("a/index.html", "new");

@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use super::tree::{self, Ident};
+
 pub const STAGING: &str = ".qingdan-staging-";
 pub const OLD: &str = ".qingdan-old-";
 /// Random letters and digits that end a staging or old folder's name.
@@ -99,7 +101,7 @@ pub fn remove_leftovers(parent: &Path, tag: &str, dir: &Path) -> io::Result<Left
         }
     }
     for path in found {
-        match fs::remove_dir_all(&path) {
+        match tree::remove_tree(&path) {
             Ok(()) => done.removed.push(path),
             Err(e) => done.kept.push((path, e)),
         }
@@ -107,37 +109,113 @@ pub fn remove_leftovers(parent: &Path, tag: &str, dir: &Path) -> io::Result<Left
     Ok(done)
 }
 
-/// Puts the folder `staged` at `dir`, both in `parent`. Returns where the
-/// previous site is now, for the caller to remove, if there was one.
-pub fn replace(staged: &Path, dir: &Path, parent: &Path, tag: &str) -> io::Result<Option<PathBuf>> {
-    match fs::symlink_metadata(dir) {
-        // Nothing to keep readable: one rename is atomic.
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            fs::rename(staged, dir)?;
+/// Why [`replace`] did not put the new site in place; the output is as it was.
+#[derive(Debug)]
+pub enum SwapError {
+    /// The output is not the folder that was inspected: created, replaced
+    /// or filled meanwhile by someone else.
+    Changed,
+    Io(io::Error),
+}
+
+impl From<io::Error> for SwapError {
+    fn from(e: io::Error) -> Self {
+        SwapError::Io(e)
+    }
+}
+
+/// What the output was when last inspected, so that the swap replaces that
+/// and nothing else.
+#[derive(Clone, Copy)]
+pub enum Expect<'a> {
+    /// Nothing was there: a folder that appears meanwhile is never replaced.
+    Nothing,
+    /// This folder, which must still pass `check` once swapped out (its
+    /// contents as inspected: still empty, still nothing unlisted).
+    Folder {
+        ident: Ident,
+        check: &'a dyn Fn(&Path) -> bool,
+    },
+}
+
+/// Puts the folder `staged` at `dir`, both in `parent`, if `dir` is still
+/// what `expect` says. Returns where the previous site is now, for the
+/// caller to remove, if there was one.
+pub fn replace(
+    staged: &Path,
+    dir: &Path,
+    parent: &Path,
+    tag: &str,
+    expect: Expect<'_>,
+) -> Result<Option<PathBuf>, SwapError> {
+    match expect {
+        Expect::Nothing => {
+            rename_noreplace(staged, dir)?;
             Ok(None)
         }
-        Err(e) => Err(e),
-        Ok(_) => {
+        Expect::Folder { ident, check } => {
+            let still = |old: &Path| tree::ident(old).is_ok_and(|id| id == ident) && check(old);
             if exchange(staged, dir)? {
+                // `staged` now names what was at `dir`.
+                if !still(staged) {
+                    exchange(staged, dir)?;
+                    return Err(SwapError::Changed);
+                }
                 Ok(Some(staged.to_path_buf()))
             } else {
-                replace_by_renames(staged, dir, parent, tag).map(Some)
+                replace_by_renames(staged, dir, parent, tag, still).map(Some)
             }
         }
     }
 }
 
+/// Renames `from` to `to` only if nothing is at `to`: one step where the OS
+/// can (Linux `RENAME_NOREPLACE`); elsewhere a check and a rename (which
+/// never replaces a folder that holds anything).
+fn rename_noreplace(from: &Path, to: &Path) -> Result<(), SwapError> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        use rustix::fs::{renameat_with, RenameFlags, CWD};
+        use rustix::io::Errno;
+        match renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
+            Ok(()) => return Ok(()),
+            Err(Errno::EXIST) => return Err(SwapError::Changed),
+            Err(Errno::INVAL | Errno::NOSYS | Errno::OPNOTSUPP) => {}
+            Err(e) => return Err(SwapError::Io(e.into())),
+        }
+    }
+    if fs::symlink_metadata(to).is_ok() {
+        return Err(SwapError::Changed);
+    }
+    fs::rename(from, to).map_err(|e| match e.kind() {
+        io::ErrorKind::DirectoryNotEmpty => SwapError::Changed,
+        _ => SwapError::Io(e),
+    })
+}
+
 /// Moves `dir` aside and `staged` in its place: for a moment `dir` does not
-/// exist. If the second rename fails, the old site is put back.
-fn replace_by_renames(staged: &Path, dir: &Path, parent: &Path, tag: &str) -> io::Result<PathBuf> {
+/// exist. If what was moved aside is not `still` what was inspected, or the
+/// second rename fails, the old folder is put back.
+fn replace_by_renames(
+    staged: &Path,
+    dir: &Path,
+    parent: &Path,
+    tag: &str,
+    still: impl Fn(&Path) -> bool,
+) -> Result<PathBuf, SwapError> {
     let old = tempfile::Builder::new()
         .prefix(&format!("{OLD}{tag}-"))
         .rand_bytes(RANDOM_LEN)
         .tempdir_in(parent)?;
-    fs::rename(dir, old.path().join(OLD_SITE))?;
+    let old_site = old.path().join(OLD_SITE);
+    fs::rename(dir, &old_site)?;
+    if !still(&old_site) {
+        fs::rename(&old_site, dir)?;
+        return Err(SwapError::Changed);
+    }
     if let Err(e) = fs::rename(staged, dir) {
-        let _ = fs::rename(old.path().join(OLD_SITE), dir);
-        return Err(e);
+        let _ = fs::rename(&old_site, dir);
+        return Err(e.into());
     }
     Ok(old.keep())
 }
@@ -210,10 +288,14 @@ mod tests {
             fs::write(dist.join("stale.html"), "").unwrap();
             let staged = staging_dir(tmp.path(), "dist").unwrap().keep();
             site(&staged, "new");
+            let expect = Expect::Folder {
+                ident: tree::ident(&dist).unwrap(),
+                check: &|_| true,
+            };
             let old = if by_renames {
-                replace_by_renames(&staged, &dist, tmp.path(), "dist").unwrap()
+                replace_by_renames(&staged, &dist, tmp.path(), "dist", |_| true).unwrap()
             } else {
-                replace(&staged, &dist, tmp.path(), "dist")
+                replace(&staged, &dist, tmp.path(), "dist", expect)
                     .unwrap()
                     .unwrap()
             };
@@ -244,10 +326,59 @@ mod tests {
         let staged = staging_dir(tmp.path(), "dist").unwrap().keep();
         site(&staged, "new");
         let dist = tmp.path().join("dist");
-        assert!(replace(&staged, &dist, tmp.path(), "dist")
+        assert!(replace(&staged, &dist, tmp.path(), "dist", Expect::Nothing)
             .unwrap()
             .is_none());
         assert_eq!(names(tmp.path()), ["dist"]);
+    }
+
+    #[test]
+    fn a_folder_that_appeared_or_changed_since_inspected_is_never_replaced() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = tmp.path();
+        let staged = staging_dir(p, "www").unwrap().keep();
+        site(&staged, "new");
+        // Nothing was there when inspected; now a folder is.
+        let www = p.join("www");
+        fs::create_dir(&www).unwrap();
+        fs::write(www.join("precious.html"), "keep").unwrap();
+        assert!(matches!(
+            replace(&staged, &www, p, "www", Expect::Nothing),
+            Err(SwapError::Changed)
+        ));
+        // Another folder put in place of the one inspected.
+        let inspected = tree::ident(&www).unwrap();
+        fs::rename(&www, p.join("moved")).unwrap();
+        fs::create_dir(&www).unwrap();
+        fs::write(www.join("precious.html"), "keep").unwrap();
+        let expect = Expect::Folder {
+            ident: inspected,
+            check: &|_| true,
+        };
+        assert!(matches!(
+            replace(&staged, &www, p, "www", expect),
+            Err(SwapError::Changed)
+        ));
+        // An empty folder filled meanwhile.
+        let is_empty = |p: &Path| fs::read_dir(p).is_ok_and(|mut d| d.next().is_none());
+        let expect = Expect::Folder {
+            ident: tree::ident(&www).unwrap(),
+            check: &is_empty,
+        };
+        assert!(matches!(
+            replace(&staged, &www, p, "www", expect),
+            Err(SwapError::Changed)
+        ));
+        let r = replace_by_renames(&staged, &www, p, "www", |_| false);
+        assert!(matches!(r, Err(SwapError::Changed)));
+        assert_eq!(
+            fs::read_to_string(www.join("precious.html")).unwrap(),
+            "keep"
+        );
+        assert_eq!(
+            fs::read_to_string(staged.join("index.html")).unwrap(),
+            "new"
+        );
     }
 
     #[test]
