@@ -4,7 +4,8 @@
 //! The build is a pipeline, one module a stage:
 //! [`config`] → [`content`] (load) → [`validate`] → [`model`] → [`render`]
 //! and [`export`] → [`output`] (write). [`import`] turns a published list
-//! into `content/`; [`scaffold`] writes a new matter file (`qingdan new`).
+//! into `content/`; [`scaffold`] writes a new matter file (`qingdan new`);
+//! [`serve`] is the live preview (`qingdan serve`).
 
 pub mod assets;
 pub mod config;
@@ -18,7 +19,9 @@ pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod report;
 pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod text_file;
 pub mod validate;

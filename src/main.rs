@@ -53,6 +53,27 @@ enum Command {
         /// theme/, another site, a git repository, a mount or a system folder.
         #[arg(long)]
         force: bool,
+        /// Print every warning (by default: a count per kind and the first few).
+        #[arg(long, short)]
+        verbose: bool,
+    },
+    /// Preview the site while editing: build it in memory (dist/ is not touched), serve it
+    /// on this computer and reload open pages after every saved change.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Port to serve on (default: 1111, or the next free one).
+        #[arg(long)]
+        port: Option<u16>,
+        /// Address to listen on; the default lets only this computer see the preview.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// URL path to serve the site under, e.g. /zwgk/lzqd/ (default: site.toml's base_path).
+        #[arg(long)]
+        base_path: Option<String>,
+        /// Open the preview in the browser.
+        #[arg(long)]
+        open: bool,
     },
     /// Load and validate everything, write nothing; list all errors, warnings and a summary.
     Check {
@@ -103,6 +124,7 @@ fn main() -> ExitCode {
             output,
             base_path,
             force,
+            verbose,
         } => {
             let output = output.unwrap_or_else(|| root.join("dist"));
             // Ctrl-C, SIGTERM, SIGHUP: remove the staging folder and the lock,
@@ -111,9 +133,12 @@ fn main() -> ExitCode {
             if let Err(e) = ctrlc::set_handler(|| qingdan::output::interrupt::on_signal()) {
                 say_err!("提示 warning: 无法处理中断信号（{e}）；构建被中断时临时目录会留到下次构建清除。");
             }
-            match pipeline::build(&root, &output, base_path.as_deref(), force) {
+            let progress = qingdan::report::Progress::start("正在构建网站…");
+            let result = pipeline::build(&root, &output, base_path.as_deref(), force);
+            progress.finish();
+            match result {
                 Ok(built) => {
-                    print_diagnostics(&built.diags, false);
+                    print_build_diagnostics(&built.diags, verbose);
                     for note in &built.leftovers {
                         say_err!("提示 warning: {note}");
                     }
@@ -129,7 +154,7 @@ fn main() -> ExitCode {
                 Err(BuildError::Invalid(diags)) => {
                     // The errors are what stops the build; review notes
                     // would bury them, so they are only counted.
-                    print_diagnostics(&diags, false);
+                    print_build_diagnostics(&diags, verbose);
                     say_err!(
                         "构建失败：{} 个错误；{} 未改动。{}",
                         diags.count(Severity::Error),
@@ -139,7 +164,7 @@ fn main() -> ExitCode {
                     ExitCode::from(1)
                 }
                 Err(BuildError::Failed(diags, msg)) => {
-                    print_diagnostics(&diags, false);
+                    print_build_diagnostics(&diags, verbose);
                     say_err!("构建失败：{msg}\n{} 未改动。", output.display());
                     ExitCode::from(1)
                 }
@@ -206,9 +231,33 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Serve {
+            root,
+            port,
+            bind,
+            base_path,
+            open,
+        } => {
+            let opts = qingdan::serve::Options {
+                root,
+                port,
+                bind,
+                base_path,
+                open,
+            };
+            match qingdan::serve::run(&opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(msg) => {
+                    say_err!("无法启动预览：{msg}");
+                    ExitCode::from(1)
+                }
+            }
+        }
         Command::Check { root } => {
             let (site, diags) = pipeline::check(&root, None);
-            print_diagnostics(&diags, true);
+            for d in diags.sorted() {
+                say_err!("{d}");
+            }
             if let Some(site) = &site {
                 print_summary(site);
             }
@@ -225,12 +274,10 @@ fn main() -> ExitCode {
     }
 }
 
-/// Errors always; warnings in full for `check`, as a count for `build`.
-fn print_diagnostics(diags: &Diagnostics, all: bool) {
-    for d in diags.sorted() {
-        if all || d.severity != Severity::Review {
-            say_err!("{d}");
-        }
+/// Errors in full; warnings in full when few or `verbose`, else summarised.
+fn print_build_diagnostics(diags: &Diagnostics, verbose: bool) {
+    for line in qingdan::report::build_lines(diags, verbose) {
+        say_err!("{line}");
     }
 }
 

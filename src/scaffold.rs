@@ -26,12 +26,22 @@ pub fn parse_list(s: &str) -> Result<ListKind, String> {
             t.eq_ignore_ascii_case(k.key())
                 || t == k.name()
                 || k.name().starts_with(t) && t.chars().count() >= 2
+                || t == short_name(*k)
         })
         .ok_or_else(|| {
             format!(
-                "没有清单 “{s}”：可用 basic（基本履职事项）、cooperative（配合履职事项）、revoked（上级部门收回事项）"
+                "没有清单 “{s}”：可用 basic 或 基本（基本履职事项）、cooperative 或 配合（配合履职事项）、revoked 或 收回（上级部门收回事项）"
             )
         })
+}
+
+/// The two characters a clerk calls a list by: 基本, 配合, 收回.
+fn short_name(k: ListKind) -> &'static str {
+    match k {
+        ListKind::Basic => "基本",
+        ListKind::Cooperative => "配合",
+        ListKind::Revoked => "收回",
+    }
 }
 
 /// Writes the new matter under `root/content` and returns its path.
@@ -157,6 +167,7 @@ mod tests {
         assert_eq!(parse_list("Cooperative").unwrap(), ListKind::Cooperative);
         assert_eq!(parse_list("配合").unwrap(), ListKind::Cooperative);
         assert_eq!(parse_list("上级部门收回事项").unwrap(), ListKind::Revoked);
+        assert_eq!(parse_list("收回").unwrap(), ListKind::Revoked);
         assert!(parse_list("other").unwrap_err().contains("basic"));
         assert!(parse_list("基").is_err());
     }

@@ -96,3 +96,42 @@ export function exactMatches(matters, query, normalizeFn) {
     .map((m) => m.url)
     .sort();
 }
+
+/** Starts `qingdan serve` on the site at `root` on a free port; resolves
+ * once it prints its address. `stop()` ends it. */
+export async function startServe({ root, basePath = '/' }) {
+  const { spawn } = await import('node:child_process');
+  const { createServer: netServer } = await import('node:net');
+  const port = await new Promise((ok, fail) => {
+    const probe = netServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port: p } = probe.address();
+      probe.close(() => ok(p));
+    });
+  });
+  const child = spawn(binary(), ['serve', '--root', root, '--port', String(port), '--base-path', basePath], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  child.stdout.on('data', (d) => { log += d; });
+  child.stderr.on('data', (d) => { log += d; });
+  await new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`serve did not start: ${log}`)), 60000);
+    const check = () => {
+      if (log.includes('预览地址')) { clearTimeout(timer); ok(); }
+    };
+    child.stdout.on('data', check);
+    child.once('exit', (code) => { clearTimeout(timer); fail(new Error(`serve exited with ${code}: ${log}`)); });
+  });
+  child.removeAllListeners('exit');
+  return {
+    url: `http://127.0.0.1:${port}${basePath}`,
+    log: () => log,
+    stop: () => new Promise((ok) => {
+      if (child.exitCode !== null) return ok();
+      child.once('exit', ok);
+      child.kill('SIGINT');
+    }),
+  };
+}
