@@ -201,6 +201,10 @@ test('a page asked for without its final slash is redirected to it', async () =>
   assert.equal(res.status, 301);
   assert.equal(res.headers.location, `${BASE}basic/`);
   assertSecurityHeaders(res, policy, 'redirect');
+  // The column itself, typed or linked without the slash.
+  const column = await get(`${nginx.url.replace(/\/$/, '')}?x=1`);
+  assert.equal(column.status, 301, 'the column without its final slash');
+  assert.equal(column.headers.location, `${BASE}?x=1`);
 });
 
 test('the search data and other text are sent gzip-encoded when the client accepts gzip', async () => {
