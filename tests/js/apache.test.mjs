@@ -145,6 +145,9 @@ test('a page asked for without its final slash is redirected to it', async () =>
   const res = await get(`${apache.url}basic`);
   assert.equal(res.status, 301);
   assert.equal(new URL(res.headers.location).pathname, `${BASE}basic/`);
+  const column = await get(apache.url.replace(/\/$/, ''));
+  assert.equal(column.status, 301, 'the column without its final slash');
+  assert.equal(new URL(column.headers.location, apache.url).pathname, BASE);
 });
 
 test('the search data is sent gzip-encoded through Apache when the client accepts gzip', async () => {
