@@ -68,7 +68,7 @@ export function rng(seed) {
 const tomlString = (s) => JSON.stringify(s);
 
 /** The few front-matter values the generator needs, from a real matter file. */
-function parseFrontMatter(text) {
+export function parseFrontMatter(text) {
   const m = text.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n').match(/^\+\+\+\n([\s\S]*?)\n\+\+\+\n?([\s\S]*)$/);
   if (!m) throw new Error('no front matter');
   const front = {};
@@ -83,6 +83,7 @@ function parseFrontMatter(text) {
       if (!(raw.length > 3 && raw.endsWith(quote))) while (i + 1 < lines.length && !lines[++i].endsWith(quote));
       front[key] = true;
     } else if (raw.startsWith("'")) front[key] = raw.slice(1, -1);
+    else if (/^\d{4}-\d{2}-\d{2}$/.test(raw)) front[key] = raw; // a TOML date
     else front[key] = JSON.parse(raw);
   }
   return { front, body: m[2] };
