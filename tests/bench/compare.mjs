@@ -1,0 +1,454 @@
+#!/usr/bin/env node
+// qingdan against Hugo on the same generated corpus, alternating runs.
+//
+//   cargo build --release --locked
+//   node tests/bench/compare.mjs                       # 282, 2,820, 28,200
+//   node tests/bench/compare.mjs --sizes 282000 --runs 1
+//   node tests/bench/compare.mjs --smoke               # what the test suite runs
+//
+// For each size: generates the corpus (tests/bench/corpus.mjs) and its
+// Hugo twin (tests/bench/hugo.mjs), then runs `qingdan build` and
+// `hugo --quiet --ignoreCache` (with a new, empty --cacheDir) one after the
+// other, qingdan first, each into an emptied output folder, under
+// `/usr/bin/time -v`. Reports per tool the median wall time (monotonic
+// clock, around the process), median CPU time (user + sys, less disturbed
+// by other work on a shared machine), median peak RSS, output size,
+// search index size and the bytes a browser downloads for a typical search,
+// and the ratios Hugo time / qingdan time and qingdan RSS / Hugo RSS.
+// A build that fails (today: qingdan refuses seq above 9999 at 28,200) is
+// reported with its message, not worked around.
+//
+// Prints the machine facts and a Markdown table; writes results.json and
+// results.md into the work folder (default: a new folder under /tmp), or
+// to --json / --markdown. Timings are reported, never asserted.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, lstatSync } from 'node:fs';
+import { availableParallelism, tmpdir, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+import { DEFAULT_SEED, generate, repo } from './corpus.mjs';
+import { convert } from './hugo.mjs';
+
+const USAGE = `usage: node tests/bench/compare.mjs [options]
+  --sizes 282,2820,28200   corpus sizes in matters, comma-separated (28_200 is fine,
+                           28,200 is two sizes); 282000 on request
+  --runs N                 runs per tool at sizes under 10,000 (default 5)
+  --runs-large N           runs per tool at 10,000 and more (default 3)
+  --seed S                 corpus seed (default ${DEFAULT_SEED})
+  --qingdan PATH           binary (default $QINGDAN_BIN or target/release/qingdan)
+  --hugo PATH              hugo binary (default: hugo on PATH, if any)
+  --no-hugo                run qingdan only
+  --work DIR               where corpora and outputs go (default: a new folder in /tmp)
+  --keep                   keep corpora and outputs (default: removed, except results)
+  --json FILE              also write the results as JSON to FILE
+  --markdown FILE          also write the Markdown table to FILE
+  --smoke                  one run at 60 matters (the test suite's check that this still works)`;
+
+export const COLUMNS = [
+  'matters',
+  'qingdan wall (median)',
+  'Hugo wall (median)',
+  'Hugo/qingdan time',
+  'qingdan CPU',
+  'Hugo CPU',
+  'qingdan peak RSS',
+  'Hugo peak RSS',
+  'qingdan/Hugo RSS',
+  'qingdan output',
+  'Hugo output',
+  'qingdan search index',
+  'Hugo index.json',
+  'query fetch (qingdan)',
+  'runs',
+];
+
+function parseArgs(argv) {
+  const a = { sizes: [282, 2820, 28200], runs: 5, runsLarge: 3, seed: DEFAULT_SEED, hugo: undefined, keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    const f = argv[i];
+    const val = () => {
+      if (i + 1 >= argv.length) throw new Error(`${f} needs a value`);
+      return argv[++i];
+    };
+    const int = (s) => {
+      const n = Number(String(s).replaceAll('_', ''));
+      if (!Number.isInteger(n) || n < 1) throw new Error(`${f}: ${s} is not a positive integer`);
+      return n;
+    };
+    if (f === '--sizes') a.sizes = val().split(/[,\s]+/).filter(Boolean).map(int);
+    else if (f === '--runs') a.runs = int(val());
+    else if (f === '--runs-large') a.runsLarge = int(val());
+    else if (f === '--seed') a.seed = int(val());
+    else if (f === '--qingdan') a.qingdan = resolve(val());
+    else if (f === '--hugo') a.hugo = val();
+    else if (f === '--no-hugo') a.hugo = null;
+    else if (f === '--work') a.work = resolve(val());
+    else if (f === '--keep') a.keep = true;
+    else if (f === '--json') a.json = resolve(val());
+    else if (f === '--markdown') a.markdown = resolve(val());
+    else if (f === '--smoke') a.smoke = true;
+    else if (f === '--help' || f === '-h') a.help = true;
+    else throw new Error(`unknown argument ${f}`);
+  }
+  if (a.smoke) {
+    if (!argv.includes('--sizes')) a.sizes = [60];
+    a.runs = 1;
+    a.runsLarge = 1;
+  }
+  return a;
+}
+
+const run = (cmd, args, opts = {}) => spawnSync(cmd, args, { encoding: 'utf8', ...opts });
+const which = (name) => {
+  const r = run('sh', ['-c', `command -v ${name}`]);
+  return r.status === 0 ? r.stdout.trim() : null;
+};
+const median = (xs) => {
+  const s = xs.filter((x) => x != null).sort((a, b) => a - b);
+  if (!s.length) return null;
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** Facts about the machine and the two programs, printed with the results. */
+export function machineFacts({ qingdan, hugo }) {
+  const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
+  const meminfo = existsSync('/proc/meminfo') ? readFileSync('/proc/meminfo', 'utf8') : '';
+  const memKb = Number((meminfo.match(/^MemTotal:\s+(\d+)/m) || [])[1] || 0);
+  const git = (...args) => {
+    const r = run('git', ['-C', repo, ...args]);
+    return r.status === 0 ? r.stdout.trim() : null;
+  };
+  const nproc = which('nproc') ? Number(run('nproc', []).stdout.trim()) : availableParallelism();
+  return {
+    date: new Date().toISOString(),
+    nproc,
+    cpu_model: (cpuinfo.match(/^model name\s*:\s*(.*)$/m) || [])[1] || 'unknown',
+    memory_gib: Math.round((memKb / 1048576) * 10) / 10,
+    load_average_at_start: loadavg().map((x) => Math.round(x * 100) / 100),
+    qingdan_binary: qingdan,
+    qingdan_commit: git('rev-parse', 'HEAD'),
+    qingdan_commit_subject: git('log', '-1', '--format=%s'),
+    // The last commit that changed what the binary is built from.
+    qingdan_src_commit: git('log', '-1', '--format=%H', '--', 'src', 'Cargo.toml', 'Cargo.lock'),
+    qingdan_worktree_clean: git('status', '--porcelain', '--', 'src', 'Cargo.toml', 'Cargo.lock') === '',
+    hugo_version: hugo ? run(hugo, ['version']).stdout.trim() : null,
+    node_version: process.version,
+  };
+}
+
+/** Sum of file sizes under `dir`, as `du -sb` (which also counts directories) when available. */
+function duBytes(dir) {
+  const r = run('du', ['-sb', dir]);
+  if (r.status === 0) return Number(r.stdout.split(/\s/)[0]);
+  let total = 0;
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else total += lstatSync(p).size;
+    }
+  };
+  walk(dir);
+  return total;
+}
+
+function countFiles(dir) {
+  let n = 0;
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(d, e.name));
+      else n++;
+    }
+  };
+  walk(dir);
+  return n;
+}
+
+const size = (p) => (existsSync(p) ? statSync(p).size : null);
+
+/**
+ * The bytes a browser downloads for a typical search of qingdan's site in
+ * `dist`. When `search/manifest.json` exists (the sharded index adds one)
+ * it names the files: a JSON array of paths relative to `search/`, or an
+ * object whose `typical_query` (else `files`) is such an array; the
+ * manifest's own size counts too. Otherwise: the whole `search/index.json`,
+ * which every search downloads today.
+ */
+export function queryFetch(dist) {
+  const manifest = join(dist, 'search/manifest.json');
+  if (existsSync(manifest)) {
+    const m = JSON.parse(readFileSync(manifest, 'utf8'));
+    const files = Array.isArray(m) ? m : m.typical_query || m.files || [];
+    const bytes = size(manifest) + files.reduce((a, f) => a + (size(join(dist, 'search', f)) || 0), 0);
+    return { bytes, source: `search/manifest.json (${files.length} files)` };
+  }
+  return { bytes: size(join(dist, 'search/index.json')), source: 'search/index.json' };
+}
+
+/** Search files: all of search/ except the page itself, raw and gzip -9 of index.json. */
+function searchIndexBytes(dist) {
+  const dir = join(dist, 'search');
+  if (!existsSync(dir)) return { bytes: null };
+  let bytes = 0;
+  let files = 0;
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (!/\.(html|gz|br)$/.test(e.name)) {
+        bytes += statSync(p).size;
+        files++;
+      }
+    }
+  };
+  walk(dir);
+  const index = join(dir, 'index.json');
+  const gzip = existsSync(index) && size(index) < 512 * 1024 * 1024 ? gzipSync(readFileSync(index), { level: 9 }).length : null;
+  return { bytes, files, index_json_gzip_bytes: gzip };
+}
+
+const TIME = '/usr/bin/time';
+
+/** Runs `cmd args` under /usr/bin/time -v; output goes to files in `logDir`. */
+function measure(name, cmd, args, logDir, i) {
+  const base = join(logDir, `${name}-${i}`);
+  const out = openSync(`${base}.out`, 'w');
+  const err = openSync(`${base}.err`, 'w');
+  const timed = existsSync(TIME);
+  const t0 = process.hrtime.bigint();
+  const r = timed
+    ? spawnSync(TIME, ['-v', '-o', `${base}.time`, cmd, ...args], { stdio: ['ignore', out, err] })
+    : spawnSync(cmd, args, { stdio: ['ignore', out, err] });
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  closeSync(out);
+  closeSync(err);
+  const tv = timed && existsSync(`${base}.time`) ? readFileSync(`${base}.time`, 'utf8') : '';
+  const num = (re) => {
+    const m = tv.match(re);
+    return m ? Number(m[1]) : null;
+  };
+  const user = num(/User time \(seconds\): ([\d.]+)/);
+  const sys = num(/System time \(seconds\): ([\d.]+)/);
+  const rssKb = num(/Maximum resident set size \(kbytes\): (\d+)/);
+  const status = r.status ?? num(/Exit status: (\d+)/);
+  return {
+    wall_s: Math.round(wall * 1000) / 1000,
+    cpu_s: user != null && sys != null ? Math.round((user + sys) * 100) / 100 : null,
+    rss_mib: rssKb != null ? Math.round((rssKb / 1024) * 10) / 10 : null,
+    exit: r.error ? String(r.error.message) : status,
+    log: base,
+  };
+}
+
+/** What a failed build said: its first error line and its summary line. */
+function failure(m) {
+  const text = existsSync(`${m.log}.err`) ? readFileSync(`${m.log}.err`, 'utf8') : '';
+  const lines = (text + (existsSync(`${m.log}.out`) ? readFileSync(`${m.log}.out`, 'utf8') : '')).split('\n').filter(Boolean);
+  const first = lines.find((l) => /错误|error/i.test(l)) || lines[0] || `exit ${m.exit}`;
+  const summary = [...lines].reverse().find((l) => /检查完成|错误|error/i.test(l));
+  return summary && summary !== first ? `${first.trim()} … ${summary.trim()}` : first.trim();
+}
+
+function summarize(runs, dist, kind) {
+  const ok = runs.filter((r) => r.exit === 0);
+  const s = {
+    status: ok.length === runs.length ? 'ok' : ok.length ? 'some runs failed' : 'failed',
+    runs: runs.map(({ log, ...r }) => r),
+    median_wall_s: median(ok.map((r) => r.wall_s)),
+    median_cpu_s: median(ok.map((r) => r.cpu_s)),
+    median_peak_rss_mib: median(ok.map((r) => r.rss_mib)),
+    max_peak_rss_mib: ok.length && ok.some((r) => r.rss_mib != null) ? Math.max(...ok.map((r) => r.rss_mib ?? 0)) : null,
+  };
+  if (ok.length < runs.length) s.error = failure(runs.find((r) => r.exit !== 0));
+  if (ok.length && existsSync(dist)) {
+    s.output_bytes = duBytes(dist);
+    s.output_files = countFiles(dist);
+    if (kind === 'qingdan') {
+      const idx = searchIndexBytes(dist);
+      s.search_index_bytes = idx.bytes;
+      s.search_index_files = idx.files;
+      s.search_index_json_gzip_bytes = idx.index_json_gzip_bytes;
+      const q = queryFetch(dist);
+      s.query_fetch_bytes = q.bytes;
+      s.query_fetch_source = q.source;
+    } else {
+      s.search_index_bytes = size(join(dist, 'index.json'));
+      s.query_fetch_bytes = s.search_index_bytes;
+      s.query_fetch_source = 'index.json';
+    }
+  }
+  return s;
+}
+
+/** Benchmarks one size; returns its result object. */
+export function benchSize(n, opts, log = () => {}) {
+  const started = process.hrtime.bigint();
+  const dir = join(opts.work, `n${n}`);
+  mkdirSync(dir, { recursive: true });
+  const corpus = join(dir, 'corpus');
+  const hugoSite = join(dir, 'hugo-site');
+  const t0 = process.hrtime.bigint();
+  const facts = generate({ matters: n, out: corpus, seed: opts.seed });
+  if (opts.hugo) convert({ from: corpus, out: hugoSite });
+  const genS = Number(process.hrtime.bigint() - t0) / 1e9;
+  log(`  ${n} matters: corpus and Hugo site written in ${genS.toFixed(1)} s (max seq ${facts.max_seq}, ${facts.departments} departments)`);
+
+  const runsN = n >= 10000 ? opts.runsLarge : opts.runs;
+  const logs = join(dir, 'logs');
+  mkdirSync(logs, { recursive: true });
+  const qOut = join(dir, 'qingdan-out');
+  const hOut = join(dir, 'hugo-out');
+  const hCache = join(dir, 'hugo-cache');
+  const qRuns = [];
+  const hRuns = [];
+  for (let i = 0; i < runsN; i++) {
+    // qingdan: once it has refused, it refuses again (same input); later
+    // runs are skipped and the refusal reported.
+    if (!qRuns.length || qRuns.some((r) => r.exit === 0)) {
+      rmSync(qOut, { recursive: true, force: true });
+      const q = measure('qingdan', opts.qingdan, ['build', '--root', corpus, '--output', qOut], logs, i);
+      qRuns.push(q);
+      log(`    qingdan run ${i + 1}/${runsN}: ${q.exit === 0 ? `${q.wall_s.toFixed(2)} s, ${q.rss_mib} MiB` : `failed (exit ${q.exit})`}`);
+    }
+    if (opts.hugo) {
+      rmSync(hOut, { recursive: true, force: true });
+      rmSync(hCache, { recursive: true, force: true });
+      const h = measure('hugo', opts.hugo, ['--source', hugoSite, '--destination', hOut, '--quiet', '--ignoreCache', '--cacheDir', hCache], logs, i);
+      hRuns.push(h);
+      log(`    hugo    run ${i + 1}/${runsN}: ${h.exit === 0 ? `${h.wall_s.toFixed(2)} s, ${h.rss_mib} MiB` : `failed (exit ${h.exit})`}`);
+    }
+  }
+  const result = {
+    matters: n,
+    corpus: { ...facts, generate_s: Math.round(genS * 10) / 10 },
+    runs_per_tool: runsN,
+    qingdan: summarize(qRuns, qOut, 'qingdan'),
+    hugo: opts.hugo ? summarize(hRuns, hOut, 'hugo') : null,
+  };
+  const q = result.qingdan;
+  const h = result.hugo;
+  const ratio = (a, b) => (a != null && b != null && b > 0 ? Math.round((a / b) * 100) / 100 : null);
+  result.ratios = {
+    hugo_time_over_qingdan_time: h ? ratio(h.median_wall_s, q.median_wall_s) : null,
+    hugo_cpu_over_qingdan_cpu: h ? ratio(h.median_cpu_s, q.median_cpu_s) : null,
+    qingdan_rss_over_hugo_rss: h ? ratio(q.median_peak_rss_mib, h.median_peak_rss_mib) : null,
+  };
+  result.load_average_after = loadavg().map((x) => Math.round(x * 100) / 100);
+  result.elapsed_s = Math.round((Number(process.hrtime.bigint() - started) / 1e9) * 10) / 10;
+  if (!opts.keep) {
+    for (const p of [corpus, hugoSite, qOut, hOut, hCache]) rmSync(p, { recursive: true, force: true });
+  }
+  return result;
+}
+
+const fmtS = (s) => (s == null ? '–' : s < 10 ? `${s.toFixed(2)} s` : `${s.toFixed(1)} s`);
+const fmtMiB = (m) => (m == null ? '–' : `${Math.round(m).toLocaleString('en')} MiB`);
+const fmtBytes = (b) => {
+  if (b == null) return '–';
+  if (b < 1024 * 1024) return `${Math.round(b / 1024).toLocaleString('en')} KB`;
+  return `${(b / 1048576).toFixed(1)} MiB`;
+};
+const fmtX = (x) => (x == null ? '–' : `${x.toFixed(2)}×`);
+
+/** The Markdown table of `results` (one row per size). */
+export function markdownTable(results) {
+  const rows = results.map((r) => {
+    const q = r.qingdan;
+    const h = r.hugo || {};
+    const qWall = q.status === 'failed' ? `refused: ${q.error}` : fmtS(q.median_wall_s);
+    return [
+      r.matters.toLocaleString('en'),
+      qWall.replaceAll('|', '\\|'),
+      r.hugo ? (h.status === 'failed' ? `failed: ${h.error}` : fmtS(h.median_wall_s)) : 'not run',
+      fmtX(r.ratios.hugo_time_over_qingdan_time),
+      fmtS(q.median_cpu_s),
+      fmtS(h.median_cpu_s),
+      fmtMiB(q.median_peak_rss_mib),
+      fmtMiB(h.median_peak_rss_mib),
+      fmtX(r.ratios.qingdan_rss_over_hugo_rss),
+      fmtBytes(q.output_bytes),
+      fmtBytes(h.output_bytes),
+      fmtBytes(q.search_index_bytes),
+      fmtBytes(h.search_index_bytes),
+      fmtBytes(q.query_fetch_bytes),
+      String(r.runs_per_tool),
+    ];
+  });
+  const line = (cells) => `| ${cells.join(' | ')} |`;
+  return [line(COLUMNS), line(COLUMNS.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+export function markdownFacts(m) {
+  return [
+    `- machine: ${m.nproc} CPUs (${m.cpu_model}), ${m.memory_gib} GiB memory; load average at start ${m.load_average_at_start.join(', ')}`,
+    `- qingdan: ${m.qingdan_commit ? m.qingdan_commit.slice(0, 12) : 'unknown commit'} (${m.qingdan_commit_subject || ''}); src/ last changed in ${m.qingdan_src_commit ? m.qingdan_src_commit.slice(0, 12) : '?'}${m.qingdan_worktree_clean ? '' : ', with uncommitted changes under src/'}; binary ${m.qingdan_binary}`,
+    `- hugo: ${m.hugo_version || 'not run'}`,
+    `- date: ${m.date}; node ${m.node_version}`,
+  ].join('\n');
+}
+
+export function main(argv) {
+  let opts;
+  try {
+    opts = parseArgs(argv);
+  } catch (e) {
+    console.error(`${e.message}\n${USAGE}`);
+    return 2;
+  }
+  if (opts.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  opts.qingdan ||= process.env.QINGDAN_BIN ? resolve(process.env.QINGDAN_BIN) : join(repo, 'target/release/qingdan');
+  if (!existsSync(opts.qingdan)) {
+    console.error(`qingdan binary not found at ${opts.qingdan}: run \`cargo build --release --locked\` (or pass --qingdan)`);
+    return 2;
+  }
+  if (opts.hugo === undefined) opts.hugo = which('hugo');
+  else if (opts.hugo && !opts.hugo.includes('/')) opts.hugo = which(opts.hugo);
+  if (!existsSync(TIME)) console.error(`${TIME} not found: peak RSS and CPU time are not measured (apt-get install time)`);
+  const ownWork = !opts.work;
+  opts.work ||= mkdtempSync(join(tmpdir(), 'qingdan-compare-'));
+  mkdirSync(opts.work, { recursive: true });
+
+  const machine = machineFacts(opts);
+  console.log(`qingdan vs ${opts.hugo ? 'Hugo' : '(Hugo not installed: qingdan only)'}, sizes ${opts.sizes.join(', ')}; work folder ${opts.work}`);
+  console.log(markdownFacts(machine));
+  const results = [];
+  for (const n of opts.sizes) {
+    results.push(benchSize(n, opts, (s) => console.log(s)));
+  }
+  const report = {
+    machine,
+    method: {
+      alternating: true,
+      order: 'qingdan then hugo, each run into an emptied output folder',
+      qingdan_command: `${opts.qingdan} build --root CORPUS --output OUT`,
+      hugo_command: opts.hugo ? `${opts.hugo} --source SITE --destination OUT --quiet --ignoreCache --cacheDir NEW_EMPTY_DIR` : null,
+      wall: 'monotonic clock around the process; median of the runs',
+      cpu: 'user + system seconds from /usr/bin/time -v; median',
+      rss: '"Maximum resident set size" from /usr/bin/time -v; median of the runs',
+      seed: opts.seed,
+    },
+    results,
+  };
+  const md = `${markdownFacts(machine)}\n\n${markdownTable(results)}\n`;
+  console.log(`\n${markdownTable(results)}`);
+  writeFileSync(join(opts.work, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(opts.work, 'results.md'), md);
+  if (opts.json) writeFileSync(opts.json, `${JSON.stringify(report, null, 2)}\n`);
+  if (opts.markdown) writeFileSync(opts.markdown, md);
+  console.log(`\nresults: ${join(opts.work, 'results.json')} and results.md${opts.json ? `, ${opts.json}` : ''}`);
+  if (opts.smoke && ownWork && !opts.keep) {
+    for (const n of opts.sizes) rmSync(join(opts.work, `n${n}`), { recursive: true, force: true });
+  }
+  return 0;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = main(process.argv.slice(2));
+}
