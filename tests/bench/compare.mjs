@@ -45,6 +45,8 @@ const USAGE = `usage: node tests/bench/compare.mjs [options]
   --keep                   keep corpora and outputs (default: removed, except results)
   --json FILE              also write the results as JSON to FILE
   --markdown FILE          also write the Markdown table to FILE
+  --browser                also measure searches in headless Chromium (tests/bench/fetch.mjs):
+                           bytes fetched per typical query, longest main-thread task
   --smoke                  one run at 60 matters (the test suite's check that this still works)`;
 
 export const COLUMNS = [
@@ -90,6 +92,7 @@ function parseArgs(argv) {
     else if (f === '--json') a.json = resolve(val());
     else if (f === '--markdown') a.markdown = resolve(val());
     else if (f === '--smoke') a.smoke = true;
+    else if (f === '--browser') a.browser = true;
     else if (f === '--help' || f === '-h') a.help = true;
     else throw new Error(`unknown argument ${f}`);
   }
@@ -285,7 +288,7 @@ function summarize(runs, dist, kind) {
 }
 
 /** Benchmarks one size; returns its result object. */
-export function benchSize(n, opts, log = () => {}) {
+export async function benchSize(n, opts, log = () => {}) {
   const started = process.hrtime.bigint();
   const dir = join(opts.work, `n${n}`);
   mkdirSync(dir, { recursive: true });
@@ -337,6 +340,11 @@ export function benchSize(n, opts, log = () => {}) {
     hugo_cpu_over_qingdan_cpu: h ? ratio(h.median_cpu_s, q.median_cpu_s) : null,
     qingdan_rss_over_hugo_rss: h ? ratio(q.median_peak_rss_mib, h.median_peak_rss_mib) : null,
   };
+  if (opts.browser && q.status !== 'failed' && existsSync(qOut)) {
+    const { browserFetch } = await import('./fetch.mjs');
+    q.browser = await browserFetch(qOut);
+    log(`    browser: typical query fetches ${fmtBytes(q.browser.median_fetch_bytes)} (median), longest main-thread task ${q.browser.max_longest_task_ms} ms`);
+  }
   result.load_average_after = loadavg().map((x) => Math.round(x * 100) / 100);
   result.elapsed_s = Math.round((Number(process.hrtime.bigint() - started) / 1e9) * 10) / 10;
   if (!opts.keep) {
@@ -349,7 +357,7 @@ const fmtS = (s) => (s == null ? '–' : s < 10 ? `${s.toFixed(2)} s` : `${s.toF
 const fmtMiB = (m) => (m == null ? '–' : `${Math.round(m).toLocaleString('en')} MiB`);
 const fmtBytes = (b) => {
   if (b == null) return '–';
-  if (b < 1024 * 1024) return `${Math.round(b / 1024).toLocaleString('en')} KB`;
+  if (b < 1024 * 1024) return `${Math.round(b / 1024).toLocaleString('en')} KiB`;
   return `${(b / 1048576).toFixed(1)} MiB`;
 };
 const fmtX = (x) => (x == null ? '–' : `${x.toFixed(2)}×`);
@@ -382,6 +390,19 @@ export function markdownTable(results) {
   return [line(COLUMNS), line(COLUMNS.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
+/** The searches measured in Chromium (--browser), if any. */
+export function browserTable(results) {
+  const rows = results.filter((r) => r.qingdan.browser);
+  if (!rows.length) return null;
+  const head = '| matters | queries | fetched per query (median) | (max) | longest main-thread task | results shown after (median) |';
+  const body = rows.map((r) => {
+    const b = r.qingdan.browser;
+    const shown = [...b.queries.map((q) => q.results_shown_ms)].sort((x, y) => x - y)[Math.floor(b.queries.length / 2)];
+    return `| ${r.matters.toLocaleString('en')} | ${b.queries.map((q) => q.query).join('、')} | ${fmtBytes(b.median_fetch_bytes)} | ${fmtBytes(b.max_fetch_bytes)} | ${b.max_longest_task_ms} ms | ${shown} ms |`;
+  });
+  return [head, '| --- | --- | --- | --- | --- | --- |', ...body].join('\n');
+}
+
 export function markdownFacts(m) {
   return [
     `- machine: ${m.nproc} CPUs (${m.cpu_model}), ${m.memory_gib} GiB memory; load average at start ${m.load_average_at_start.join(', ')}`,
@@ -391,7 +412,7 @@ export function markdownFacts(m) {
   ].join('\n');
 }
 
-export function main(argv) {
+export async function main(argv) {
   let opts;
   try {
     opts = parseArgs(argv);
@@ -416,11 +437,11 @@ export function main(argv) {
   mkdirSync(opts.work, { recursive: true });
 
   const machine = machineFacts(opts);
-  console.log(`qingdan vs ${opts.hugo ? 'Hugo' : '(Hugo not installed: qingdan only)'}, sizes ${opts.sizes.join(', ')}; work folder ${opts.work}`);
+  console.log(`qingdan vs ${opts.hugo ? 'Hugo' : '(Hugo not run: qingdan only)'}, sizes ${opts.sizes.join(', ')}; work folder ${opts.work}`);
   console.log(markdownFacts(machine));
   const results = [];
   for (const n of opts.sizes) {
-    results.push(benchSize(n, opts, (s) => console.log(s)));
+    results.push(await benchSize(n, opts, (s) => console.log(s)));
   }
   const report = {
     machine,
@@ -436,8 +457,9 @@ export function main(argv) {
     },
     results,
   };
-  const md = `${markdownFacts(machine)}\n\n${markdownTable(results)}\n`;
-  console.log(`\n${markdownTable(results)}`);
+  const browser = browserTable(results);
+  const md = `${markdownFacts(machine)}\n\n${markdownTable(results)}\n${browser ? `\n${browser}\n` : ''}`;
+  console.log(`\n${markdownTable(results)}${browser ? `\n\n${browser}` : ''}`);
   writeFileSync(join(opts.work, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(opts.work, 'results.md'), md);
   if (opts.json) writeFileSync(opts.json, `${JSON.stringify(report, null, 2)}\n`);
@@ -450,5 +472,5 @@ export function main(argv) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = await main(process.argv.slice(2));
 }
