@@ -247,13 +247,14 @@ function measure(name, cmd, args, logDir, i) {
   };
 }
 
-/** What a failed build said: its first error line and its summary line. */
+/** What a failed build said: its first error (without the file name) and how many errors. */
 function failure(m) {
-  const text = existsSync(`${m.log}.err`) ? readFileSync(`${m.log}.err`, 'utf8') : '';
-  const lines = (text + (existsSync(`${m.log}.out`) ? readFileSync(`${m.log}.out`, 'utf8') : '')).split('\n').filter(Boolean);
+  const read = (f) => (existsSync(f) ? readFileSync(f, 'utf8') : '');
+  const lines = (read(`${m.log}.err`) + read(`${m.log}.out`)).split('\n').filter(Boolean);
   const first = lines.find((l) => /错误|error/i.test(l)) || lines[0] || `exit ${m.exit}`;
-  const summary = [...lines].reverse().find((l) => /检查完成|错误|error/i.test(l));
-  return summary && summary !== first ? `${first.trim()} … ${summary.trim()}` : first.trim();
+  const message = first.replace(/^\s*(错误\s*)?error:\s*/i, '').replace(/^\S+:\d+(:\d+)?:\s*/, '').trim();
+  const count = [...lines].reverse().map((l) => l.match(/(\d+) 个错误/)).find(Boolean);
+  return count ? `${message} (${count[1]} errors)` : message;
 }
 
 function summarize(runs, dist, kind) {
@@ -367,7 +368,7 @@ export function markdownTable(results) {
   const rows = results.map((r) => {
     const q = r.qingdan;
     const h = r.hugo || {};
-    const qWall = q.status === 'failed' ? `refused: ${q.error}` : fmtS(q.median_wall_s);
+    const qWall = q.status === 'failed' ? `failed: ${q.error}` : fmtS(q.median_wall_s);
     return [
       r.matters.toLocaleString('en'),
       qWall.replaceAll('|', '\\|'),

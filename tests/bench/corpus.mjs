@@ -83,8 +83,13 @@ export function parseFrontMatter(text) {
       if (!(raw.length > 3 && raw.endsWith(quote))) while (i + 1 < lines.length && !lines[++i].endsWith(quote));
       front[key] = true;
     } else if (raw.startsWith("'")) front[key] = raw.slice(1, -1);
-    else if (/^\d{4}-\d{2}-\d{2}$/.test(raw)) front[key] = raw; // a TOML date
-    else front[key] = JSON.parse(raw);
+    else {
+      try {
+        front[key] = JSON.parse(raw);
+      } catch {
+        front[key] = raw; // a TOML date, or a value the generator does not use
+      }
+    }
   }
   return { front, body: m[2] };
 }
