@@ -39,7 +39,17 @@ export async function browserFetch(dist, queries = TYPICAL_QUERIES, { timeoutMs 
       const bodies = [];
       page.on('response', (res) => {
         const type = res.request().resourceType();
-        if (type === 'fetch' || type === 'xhr') bodies.push(res.body().then((b) => ({ url: res.url(), bytes: b.length })).catch(() => ({ url: res.url(), bytes: 0 })));
+        // The body's size as transferred (Chromium's DevTools keeps no copy
+        // of a large body, so res.body() would fail above about 10 MB).
+        if (type === 'fetch' || type === 'xhr') {
+          bodies.push(
+            res
+              .request()
+              .sizes()
+              .then((z) => ({ url: res.url(), bytes: z.responseBodySize }))
+              .catch(() => ({ url: res.url(), bytes: Number(res.headers()['content-length'] || 0) })),
+          );
+        }
       });
       const t0 = Date.now();
       await page.goto(`${server.url}search/?q=${encodeURIComponent(q)}`, { waitUntil: 'load', timeout: timeoutMs });
@@ -48,9 +58,11 @@ export async function browserFetch(dist, queries = TYPICAL_QUERIES, { timeoutMs 
       await page.waitForTimeout(100); // let the last long task be reported
       const longTasks = await page.evaluate(() => window.__longTasks);
       const results = await page.locator('#search-results > li').count();
+      const state = await page.locator('#search-results').getAttribute('data-state');
       const fetched = await Promise.all(bodies);
       perQuery.push({
         query: q,
+        state,
         results,
         fetch_bytes: fetched.reduce((a, f) => a + f.bytes, 0),
         fetch_files: fetched.length,
