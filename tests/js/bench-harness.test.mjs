@@ -6,12 +6,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 
-import { COLUMNS } from '../bench/compare.mjs';
+import { COLUMNS, queryFetch } from '../bench/compare.mjs';
 import { generate, loadReal, splitCounts } from '../bench/corpus.mjs';
 import { convert } from '../bench/hugo.mjs';
 import { repo } from './site.mjs';
@@ -107,4 +107,18 @@ test('compare.mjs --smoke writes a well-formed table and JSON', () => {
   assert.equal(cells(lines[2]).length, COLUMNS.length);
   assert.equal(cells(lines[2])[0], '60');
   assert.match(r.stdout, /CPUs/);
+});
+
+test('per-query fetch: the files a search manifest names, else the whole index', () => {
+  const dist = join(tmp, 'fetch');
+  mkdirSync(join(dist, 'search/shards'), { recursive: true });
+  writeFileSync(join(dist, 'search/index.json'), 'x'.repeat(1000));
+  assert.deepEqual(queryFetch(dist), { bytes: 1000, source: 'search/index.json' });
+  writeFileSync(join(dist, 'search/shards/a.json'), 'x'.repeat(30));
+  writeFileSync(join(dist, 'search/text.json'), 'x'.repeat(20));
+  const manifest = join(dist, 'search/manifest.json');
+  writeFileSync(manifest, JSON.stringify({ typical_query: ['shards/a.json', 'text.json'] }));
+  assert.equal(queryFetch(dist).bytes, statSync(manifest).size + 50);
+  writeFileSync(manifest, JSON.stringify(['text.json']));
+  assert.equal(queryFetch(dist).bytes, statSync(manifest).size + 20);
 });
