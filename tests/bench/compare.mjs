@@ -413,6 +413,41 @@ export function markdownFacts(m) {
   ].join('\n');
 }
 
+/**
+ * Issue 10's targets, judged on `results` (only those the measured sizes
+ * bear on). KB and GB are decimal here (100 KB = 100,000 bytes), the
+ * stricter reading. Per-query fetch uses the browser measurement (median
+ * over the queries) when there is one, else the file-size rule.
+ */
+export function targets(results) {
+  const out = [];
+  const add = (size, target, value, met) => out.push({ matters: size, target, value, met });
+  for (const r of results) {
+    const q = r.qingdan;
+    const failed = q.status === 'failed';
+    if (r.hugo && [282, 2820, 28200].includes(r.matters)) {
+      add(r.matters, 'at least 3× faster than Hugo (wall time)', failed ? `qingdan failed: ${q.error}` : fmtX(r.ratios.hugo_time_over_qingdan_time), !failed && r.ratios.hugo_time_over_qingdan_time >= 3);
+      add(r.matters, "peak RSS no more than Hugo's", failed ? 'qingdan failed' : fmtX(r.ratios.qingdan_rss_over_hugo_rss), !failed && r.ratios.qingdan_rss_over_hugo_rss <= 1);
+    }
+    if (r.matters === 282000) {
+      add(r.matters, '≤ 60 s wall time', failed ? `qingdan failed: ${q.error}` : fmtS(q.median_wall_s), !failed && q.median_wall_s <= 60);
+      add(r.matters, '≤ 2 GB peak RSS', failed ? 'qingdan failed' : fmtMiB(q.median_peak_rss_mib), !failed && q.median_peak_rss_mib * 1048576 <= 2e9);
+    }
+    const limit = { 282: 100e3, 28200: 300e3 }[r.matters];
+    if (limit) {
+      const bytes = q.browser ? q.browser.median_fetch_bytes : q.query_fetch_bytes;
+      add(r.matters, `a typical query fetches ≤ ${limit / 1000} KB`, failed ? 'qingdan failed' : `${(bytes ?? 0).toLocaleString('en')} bytes${q.browser ? ' (browser)' : ''}`, !failed && bytes != null && bytes <= limit);
+    }
+    if (q.browser) add(r.matters, 'no main-thread task over 50 ms while searching', `${q.browser.max_longest_task_ms} ms`, q.browser.max_longest_task_ms <= 50);
+  }
+  return out;
+}
+
+export function targetsList(list) {
+  if (!list.length) return null;
+  return ['Targets of issue 10:', '', ...list.map((t) => `- ${t.met ? 'met' : 'NOT met'}: ${t.matters.toLocaleString('en')} matters, ${t.target}: ${t.value}`)].join('\n');
+}
+
 export async function main(argv) {
   let opts;
   try {
@@ -457,10 +492,13 @@ export async function main(argv) {
       seed: opts.seed,
     },
     results,
+    targets: targets(results),
   };
   const browser = browserTable(results);
-  const md = `${markdownFacts(machine)}\n\n${markdownTable(results)}\n${browser ? `\n${browser}\n` : ''}`;
-  console.log(`\n${markdownTable(results)}${browser ? `\n\n${browser}` : ''}`);
+  const goals = targetsList(report.targets);
+  const tail = [browser, goals].filter(Boolean).map((x) => `\n${x}\n`).join('');
+  const md = `${markdownFacts(machine)}\n\n${markdownTable(results)}\n${tail}`;
+  console.log(`\n${markdownTable(results)}\n${tail}`);
   writeFileSync(join(opts.work, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(opts.work, 'results.md'), md);
   if (opts.json) writeFileSync(opts.json, `${JSON.stringify(report, null, 2)}\n`);

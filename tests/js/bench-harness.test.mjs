@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 
-import { COLUMNS, queryFetch } from '../bench/compare.mjs';
+import { COLUMNS, queryFetch, targets } from '../bench/compare.mjs';
 import { generate, loadReal, splitCounts } from '../bench/corpus.mjs';
 import { convert } from '../bench/hugo.mjs';
 import { repo } from './site.mjs';
@@ -85,6 +85,7 @@ test('compare.mjs --smoke writes a well-formed table and JSON', () => {
   const report = JSON.parse(readFileSync(json, 'utf8'));
   for (const k of ['nproc', 'cpu_model', 'memory_gib', 'qingdan_commit', 'hugo_version']) assert.ok(k in report.machine, k);
   assert.equal(report.results.length, 1);
+  assert.ok(Array.isArray(report.targets), 'targets judged (none apply at 60 matters)');
   const res = report.results[0];
   assert.equal(res.matters, 60);
   assert.equal(res.qingdan.status, 'ok', JSON.stringify(res.qingdan));
@@ -121,4 +122,13 @@ test('per-query fetch: the files a search manifest names, else the whole index',
   assert.equal(queryFetch(dist).bytes, statSync(manifest).size + 50);
   writeFileSync(manifest, JSON.stringify(['text.json']));
   assert.equal(queryFetch(dist).bytes, statSync(manifest).size + 20);
+});
+
+test('targets are judged from the results, a refusal never counts as met', () => {
+  const res = (matters, q, h, ratios) => ({ matters, qingdan: q, hugo: h, ratios });
+  const list = targets([
+    res(282, { status: 'ok', query_fetch_bytes: 90e3, median_wall_s: 1, median_peak_rss_mib: 50 }, { status: 'ok' }, { hugo_time_over_qingdan_time: 3.5, qingdan_rss_over_hugo_rss: 0.9 }),
+    res(28200, { status: 'failed', error: 'seq = 10000 无效' }, { status: 'ok' }, { hugo_time_over_qingdan_time: null, qingdan_rss_over_hugo_rss: null }),
+  ]);
+  assert.deepEqual(list.map((t) => [t.matters, t.met]), [[282, true], [282, true], [282, true], [28200, false], [28200, false], [28200, false]]);
 });
