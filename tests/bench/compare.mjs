@@ -376,6 +376,7 @@ const fmtMiB = (m) => (m == null ? '–' : `${Math.round(m).toLocaleString('en')
 const fmtBytes = (b) => {
   if (b == null) return '–';
   if (b < 1024 * 1024) return `${Math.round(b / 1024).toLocaleString('en')} KiB`;
+  if (b >= 1024 ** 3) return `${(b / 1024 ** 3).toFixed(2)} GiB`;
   return `${(b / 1048576).toFixed(1)} MiB`;
 };
 const fmtX = (x) => (x == null ? '–' : `${x.toFixed(2)}×`);
