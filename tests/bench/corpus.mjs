@@ -22,8 +22,8 @@
 //
 // `seq` continues through each list across townships, as one site holding
 // many townships' lists would number them: at 28,200 matters the basic list
-// runs to 13,200. (qingdan on main refuses seq above 9999; the benchmark
-// reports that refusal rather than working around it.)
+// runs to 13,200. (qingdan once refused seq above 9999; the benchmark
+// reports such a refusal rather than working around it.)
 //
 // No `review` notes are generated (a cleaned, published list has none);
 // the mean size of matter files is reported with and without the real
