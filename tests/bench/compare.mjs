@@ -15,7 +15,7 @@
 // by other work on a shared machine), median peak RSS, output size,
 // search index size and the bytes a browser downloads for a typical search,
 // and the ratios Hugo time / qingdan time and qingdan RSS / Hugo RSS.
-// A build that fails (qingdan before 3555292 refused seq above 9999, so 28,200) is
+// A build that fails (as qingdan did at 28,200 until b2ba6fd lifted the seq limit) is
 // reported with its message, not worked around.
 //
 // Prints the machine facts and a Markdown table; writes results.json and
