@@ -7,6 +7,26 @@
 //! into `content/`; [`scaffold`] writes a new matter file (`qingdan new`);
 //! [`serve`] is the live preview (`qingdan serve`).
 
+/// `println!` that never panics: `qingdan check | head -1` closes the pipe
+/// early, and a build that has published, or a preview being stopped, must
+/// not then fail over a message.
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// `eprintln!` that never panics.
+#[macro_export]
+macro_rules! say_err {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod assets;
 pub mod config;
 pub mod content;

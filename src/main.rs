@@ -6,23 +6,7 @@ use clap::{Parser, Subcommand};
 use qingdan::diagnostics::{Diagnostics, Severity};
 use qingdan::model::Site;
 use qingdan::pipeline::{self, BuildError};
-
-/// `println!` that never panics: `qingdan check | head -1` closes the pipe
-/// early, and a build that has published must not then fail over a message.
-macro_rules! say {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stdout(), $($arg)*);
-    }};
-}
-
-/// `eprintln!` that never panics.
-macro_rules! say_err {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), $($arg)*);
-    }};
-}
+use qingdan::{say, say_err};
 
 /// qingdan: publish a township's duty list (履职事项清单) as a static website.
 #[derive(Parser)]
@@ -143,10 +127,11 @@ fn main() -> ExitCode {
                         say_err!("提示 warning: {note}");
                     }
                     say!(
-                        "已生成 {} 个文件到 {}（{} 个事项）。{}",
+                        "已生成 {} 个文件到 {}（{} 个事项，网址路径 {}）。{}",
                         built.files,
                         built.target,
                         built.site.matters.len(),
+                        built.site.config.base_path,
                         review_summary(&built.diags)
                     );
                     ExitCode::SUCCESS

@@ -137,6 +137,23 @@ fn check_matter(m: &Matter, categories: &[&str], departments: &[&str], diags: &m
             .error(file, at("seq"), format!("seq = {} 无效", f.seq))
             .help("seq 是事项在清单中的序号，从 1 开始的正整数");
     }
+    // A file renamed without its seq (or the other way round) is a slip
+    // that numbering by hand makes easy.
+    let stem = file
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    if let Ok(n) = stem.parse::<i64>() {
+        if n != f.seq {
+            diags
+                .warning(
+                    file,
+                    at("seq"),
+                    format!("文件名是 {stem}，但 seq = {}，两者不一致", f.seq),
+                )
+                .help(format!("把文件改名为 {:03}.md，或把 seq 改为 {n}", f.seq));
+        }
+    }
     let mut names = vec![("title", f.title.as_str())];
     names.extend(f.category.iter().map(|c| ("category", c.as_str())));
     names.extend(f.departments.iter().map(|d| ("departments", d.as_str())));
@@ -269,7 +286,14 @@ fn check_matter(m: &Matter, categories: &[&str], departments: &[&str], diags: &m
                 .help(if required.is_empty() {
                     "基本履职事项的正文不需要小节".to_string()
                 } else {
-                    suggest(&s.heading, required, "本清单的标准小节")
+                    format!(
+                        "本清单的小节标题只能是：{}（括号用英文半角 ( )）",
+                        required
+                            .iter()
+                            .map(|r| format!("“## {r}”"))
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    )
                 });
         }
         let mut seen_subsections = HashSet::new();

@@ -547,3 +547,48 @@ fn without_port_the_default_or_a_later_one_is_used() {
         .unwrap();
     assert!((1112..1131).contains(&port), "{out}");
 }
+
+/// A clerk's terminal closed (stderr a closed pipe): Ctrl-C or SIGTERM
+/// still stops the preview, it does not hang on the farewell message.
+#[cfg(unix)]
+#[test]
+fn serve_stops_on_a_signal_even_when_its_output_is_gone() {
+    use std::io::BufRead as _;
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let site = fixture_site();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qingdan"))
+        .args(["serve", "--port", &free_port().to_string()])
+        .current_dir(site.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until it serves (its handler for Ctrl-C is set just after it
+    // says so), then close its stderr: every later write to it fails.
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("Ctrl-C") {
+        line.clear();
+        assert!(
+            stdout.read_line(&mut line).unwrap() > 0,
+            "serve ended early"
+        );
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    drop(child.stderr.take());
+    let pid = rustix::process::Pid::from_child(&child);
+    rustix::process::kill_process(pid, rustix::process::Signal::TERM).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert_eq!(status.code(), Some(0), "{status:?}");
+            break;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("serve did not stop on SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

@@ -451,3 +451,17 @@ fn a_pipe_in_content_is_named_not_read() {
     assert!(status.success());
     both_refuse(site.path(), "content/_index.md", "不是普通文件");
 }
+
+#[test]
+fn a_file_name_that_disagrees_with_its_seq_is_a_warning() {
+    let site = fixture_site();
+    let basic = site.path().join("content/basic");
+    fs::rename(basic.join("002.md"), basic.join("003.md")).unwrap();
+    let out = qingdan(&["check"], site.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("content/basic/003.md:3:1: 文件名是 003，但 seq = 2，两者不一致"),
+        "{}",
+        text(&out)
+    );
+}

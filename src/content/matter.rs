@@ -145,10 +145,14 @@ pub fn parse(path: &Path, text: &str) -> Result<Matter, Vec<Diagnostic>> {
         )]);
     };
     let front: FrontMatter = toml::from_str(split.toml).map_err(|e| {
+        let position = error_position(text, &split, &e);
+        let line = position
+            .and_then(|p| text.lines().nth(p.line - 1))
+            .unwrap_or_default();
         vec![err(
-            error_position(text, &split, &e),
+            position,
             format!("头部信息格式错误：{}", e.message().trim()),
-            "可用的键：list、seq、category、title、departments、review、updated；检查拼写和引号",
+            front_matter_advice(line, e.message()),
         )]
     })?;
     let key_lines = key_positions(text, split.toml_offset, split.toml);
@@ -160,6 +164,25 @@ pub fn parse(path: &Path, text: &str) -> Result<Matter, Vec<Diagnostic>> {
         key_lines,
         body,
     })
+}
+
+/// What to do about a front-matter error, judged from the line it is on:
+/// the usual slips of a clerk each get their own advice.
+fn front_matter_advice(line: &str, message: &str) -> &'static str {
+    let key = line.split('=').next().unwrap_or_default().trim();
+    if line.contains(['“', '”', '＂', '‘', '’']) {
+        "引号要用英文半角的 \" \"（在英文输入法下输入），不能用中文引号 “ ”"
+    } else if key == "seq" {
+        "seq 写阿拉伯数字，不加引号，例如 seq = 41"
+    } else if key == "updated" {
+        "日期写成 updated = 2025-08-01（月、日都写两位，不加引号），或只写年月 updated = \"2025-08\""
+    } else if key == "departments" {
+        "departments 写成方括号里的列表，每个部门全称加英文引号、用英文逗号隔开，例如 departments = [\"疏附县民政局\", \"疏附县财政局\"]"
+    } else if message.contains("unknown field") {
+        "可用的键：list、seq、category、title、departments、review、updated；检查拼写"
+    } else {
+        "文字要放在英文半角引号 \" \" 里；可用的键：list、seq、category、title、departments、review、updated"
+    }
 }
 
 /// Positions of top-level `key =` lines in the front matter.
@@ -205,6 +228,18 @@ mod tests {
     fn missing_front_matter_is_an_error() {
         let e = parse(Path::new("c.md"), "# 标题\n").unwrap_err();
         assert!(e[0].message.contains("front matter"));
+    }
+
+    #[test]
+    fn common_slips_get_their_own_advice() {
+        let help = |from: &str, to: &str| {
+            let e = parse(Path::new("c.md"), &GOOD.replace(from, to)).unwrap_err();
+            e[0].help.clone().unwrap()
+        };
+        assert!(help("category = \"乡村振兴\"", "category = “乡村振兴”").contains("中文引号"));
+        assert!(help("seq = 40", "seq = \"四十\"").contains("阿拉伯数字"));
+        assert!(help("seq = 40", "seq = 40\nupdated = 2025-8-1").contains("两位"));
+        assert!(help("seq = 40", "seq = 40\ncatgory = \"x\"").contains("检查拼写"));
     }
 
     #[test]

@@ -90,7 +90,7 @@ impl State {
 pub fn on_signal() -> ! {
     let mut s = state();
     let message = s.clean_up();
-    eprintln!("{message}");
+    crate::say_err!("{message}");
     std::process::exit(EXIT_INTERRUPTED)
 }
 

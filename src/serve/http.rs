@@ -25,7 +25,7 @@ pub fn serve(server: &Server, shared: &Arc<Shared>) {
             .name("qingdan-request".into())
             .spawn(move || handle(request, &shared));
         if let Err(e) = spawned {
-            eprintln!("提示 warning: 无法处理请求（{e}）");
+            crate::say_err!("提示 warning: 无法处理请求（{e}）");
         }
     }
 }

@@ -116,7 +116,7 @@ pub fn run(opts: &Options) -> Result<(), String> {
         None => first,
         Some(Ok(complete)) => complete,
         Some(Err(e)) => {
-            eprintln!("提示 warning: 搜索索引生成失败：{e}");
+            crate::say_err!("提示 warning: 搜索索引生成失败：{e}");
             first
         }
     };
@@ -136,21 +136,21 @@ pub fn run(opts: &Options) -> Result<(), String> {
 
     let base = shared.current().base.clone();
     let url = format!("http://{}{}", display_addr(addr), base);
-    println!("预览地址：{url}");
-    println!("待核实清单：{url}_review/");
-    println!("保存文件后页面会自动刷新。按 Ctrl-C 停止预览。");
+    crate::say!("预览地址：{url}");
+    crate::say!("待核实清单：{url}_review/");
+    crate::say!("保存文件后页面会自动刷新。按 Ctrl-C 停止预览。");
     if !opts.bind.is_loopback() {
-        eprintln!(
+        crate::say_err!(
             "提示 warning: 预览监听在 {}，同一网络中的其他电脑也能打开它，包括待核实说明；只在本机预览时去掉 --bind。",
             opts.bind
         );
     }
 
     if let Err(e) = ctrlc::set_handler(|| {
-        eprintln!("\n预览已停止。");
+        crate::say_err!("\n预览已停止。");
         std::process::exit(0)
     }) {
-        eprintln!("提示 warning: 无法处理 Ctrl-C（{e}）；关闭终端窗口即可停止预览。");
+        crate::say_err!("提示 warning: 无法处理 Ctrl-C（{e}）；关闭终端窗口即可停止预览。");
     }
 
     if opts.open {
@@ -173,14 +173,14 @@ fn shown(root: &Path) -> String {
 pub fn report_build(snapshot: &Snapshot, took: Duration) {
     let ms = took.as_millis();
     match &snapshot.broken {
-        None => eprintln!(
+        None => crate::say_err!(
             "[{}] 已生成 {} 个页面和文件（{} ms），{} 个事项待核实。",
             clock(),
             snapshot.file_count(),
             ms,
             snapshot.reviews
         ),
-        Some(b) => eprintln!(
+        Some(b) => crate::say_err!(
             "[{}] 内容有 {} 个错误，浏览器中显示错误页（{} ms）：\n{}",
             clock(),
             b.errors,
@@ -266,6 +266,6 @@ fn open_browser(url: &str) {
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null());
     if let Err(e) = cmd.spawn() {
-        eprintln!("提示 warning: 无法打开浏览器（{e}）；请手动打开 {url}");
+        crate::say_err!("提示 warning: 无法打开浏览器（{e}）；请手动打开 {url}");
     }
 }

@@ -71,7 +71,7 @@ fn watch_folders(watcher: &mut RecommendedWatcher, root: &Path, watched: &mut BT
                 Ok(()) => {
                     watched.insert(dir);
                 }
-                Err(e) => eprintln!(
+                Err(e) => crate::say_err!(
                     "提示 warning: 无法监视 {}（{e}）；改动后请重新运行 qingdan serve",
                     dir.display()
                 ),
@@ -89,7 +89,7 @@ fn rebuild_loop(watching: &mut Watching, builder: &Builder, shared: &Shared) {
             match watching.rx.recv() {
                 Ok(Ok(event)) if relevant(root, &event) => break Instant::now(),
                 Ok(Ok(_)) => {}
-                Ok(Err(e)) => eprintln!("提示 warning: 监视文件时出错：{e}"),
+                Ok(Err(e)) => crate::say_err!("提示 warning: 监视文件时出错：{e}"),
                 Err(_) => return,
             }
         };
@@ -117,7 +117,9 @@ fn rebuild_loop(watching: &mut Watching, builder: &Builder, shared: &Shared) {
             let current = shared.current();
             match deferred.finish(&current) {
                 Ok(complete) => shared.replace(complete),
-                Err(e) => eprintln!("提示 warning: 搜索索引生成失败，搜索页仍用上一版索引：{e}"),
+                Err(e) => {
+                    crate::say_err!("提示 warning: 搜索索引生成失败，搜索页仍用上一版索引：{e}")
+                }
             }
         }
         report_build(&shared.current(), took);
