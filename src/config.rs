@@ -147,14 +147,12 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<SiteConfig> {
         }
     };
     config.government.tidy();
+    let at = |key: &str| key_position(&text, key);
     if config.review_notice.trim().is_empty() {
-        let pos = text
-            .find("review_notice")
-            .map(|o| Position::of_offset(&text, o));
         diags
             .error(
                 &path,
-                pos,
+                at("review_notice"),
                 "review_notice 不能为空：待核实的事项页面需要一句说明",
             )
             .help(format!(
@@ -164,15 +162,11 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<SiteConfig> {
     match normalize_base_path(&config.base_path) {
         Ok(b) => config.base_path = b,
         Err(msg) => {
-            let pos = text
-                .find("base_path")
-                .map(|o| Position::of_offset(&text, o));
             diags
-                .error(&path, pos, msg)
+                .error(&path, at("base_path"), msg)
                 .help("例如 base_path = \"/zwgk/lzqd/\"");
         }
     }
-    let at = |key: &str| key_position(&text, key);
     for (key, value) in config.text_values() {
         if let Some(problem) = single_line_problem(value) {
             diags

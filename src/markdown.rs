@@ -140,20 +140,19 @@ pub fn longest_word(text: &str) -> Option<(usize, usize)> {
 /// schemes without case; percent-escapes are decoded too, so no spelling
 /// of `javascript:` slips through.
 pub fn unsafe_scheme(url: &str) -> Option<String> {
-    let mut folded: String = url
-        .chars()
-        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
-        .collect();
+    let visible = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+            .collect()
+    };
+    let mut folded = visible(url);
     // Decode until stable, so that %256A becomes %6A becomes j.
     for _ in 0..4 {
-        let decoded = percent_decode(&folded);
+        let decoded = visible(&percent_decode(&folded));
         if decoded == folded {
             break;
         }
-        folded = decoded
-            .chars()
-            .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
-            .collect();
+        folded = decoded;
     }
     let end = folded.find([':', '/', '?', '#'])?;
     if !folded[end..].starts_with(':') {

@@ -39,7 +39,7 @@ pub fn load(root: &Path, base_path: Option<&str>) -> (Option<Site>, Diagnostics)
 pub fn render(site: &Site, theme: &Path, sink: &dyn Sink) -> Result<(), String> {
     let tera = render::load_templates(theme).map_err(|e| e.to_string())?;
     let assets = assets::copy_static(theme, &site.config.base_path, sink)?;
-    // The index is built on one thread while the other renders pages.
+    // Data files, sitemap and search index are made alongside the pages.
     let (pages, rest) = rayon::join(
         || render::render_pages(site, &tera, &assets, sink).map_err(|e| e.to_string()),
         || -> Result<(), String> {
@@ -60,7 +60,7 @@ pub fn check(root: &Path, base_path: Option<&str>) -> (Option<Site>, Diagnostics
     let Some(site) = site else {
         return (None, diags);
     };
-    match render(&site, &root.join("theme"), &Discard::default()) {
+    match render(&site, &root.join("theme"), &Discard) {
         Ok(_) => (Some(site), diags),
         Err(msg) => {
             diags

@@ -415,30 +415,14 @@ fn protected(root: &Path, dir: &Path, place: &str) -> Result<(), Refusal> {
         return Err(Refusal::SiteRoot(place.to_string()));
     }
     for part in ["content", "theme"] {
-        // Both where the site names it and where it really is: a source
-        // folder that is a link to elsewhere is protected there too.
+        // Where the site names it, where it really is (a source folder that
+        // is a link to elsewhere is protected there too), and wherever the
+        // links inside it lead.
         let named = real_root.join(part);
         let mut places = vec![named.clone()];
-        if let Ok(real) = fs::canonicalize(&named) {
-            places.push(real);
-        }
+        places.extend(fs::canonicalize(&named));
+        places.extend(linked_places(&named));
         for p in places {
-            if dir.starts_with(&p) {
-                return Err(Refusal::SiteSource(place.to_string(), part));
-            }
-            if p.starts_with(dir) {
-                return Err(Refusal::ContainsSource(
-                    place.to_string(),
-                    part,
-                    p.display().to_string(),
-                ));
-            }
-        }
-    }
-    // Files and folders reached through links inside the sources are
-    // sources too, wherever they really are.
-    for part in ["content", "theme"] {
-        for p in linked_places(&real_root.join(part)) {
             if dir.starts_with(&p) {
                 return Err(Refusal::SiteSource(place.to_string(), part));
             }

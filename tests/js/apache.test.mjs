@@ -5,7 +5,7 @@
 // site's 404 page, the cache, compression and security headers are right.
 
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -16,12 +16,12 @@ import {
   LONG_CACHE,
   SHORT_CACHE,
   TYPES,
+  assertHiddenFilesNotServed,
   assertSecurityHeaders,
   buildPublished,
   findBinary,
   freePort,
   get,
-  hiddenFiles,
   metaPolicy,
   run,
   siteFiles,
@@ -126,19 +126,7 @@ test("a missing page answers 404 through Apache with the site's 404 page", async
 });
 
 test('hidden files (the build marker, leftovers) are not served by Apache', async () => {
-  const page404 = readFileSync(join(dist, '404.html'));
-  const planted = join(dist, 'static/.leftover');
-  writeFileSync(planted, 'not for the public');
-  try {
-    for (const file of [...hiddenFiles(dist), 'static/.leftover', '.git/config']) {
-      const res = await get(`${apache.url}${file}`);
-      assert.equal(res.status, 404, file);
-      assert.ok(res.body.equals(page404), `${file}: the body is not the site's 404.html`);
-      assertSecurityHeaders(res, policy, file);
-    }
-  } finally {
-    rmSync(planted);
-  }
+  await assertHiddenFilesNotServed(dist, apache.url, policy);
 });
 
 test('a page asked for without its final slash is redirected to it', async () => {

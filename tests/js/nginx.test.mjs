@@ -8,7 +8,7 @@
 // Chromium finds the same matters through nginx as through the test server.
 
 import assert from 'node:assert/strict';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -21,12 +21,12 @@ import {
   PORTAL,
   SHORT_CACHE,
   TYPES,
+  assertHiddenFilesNotServed,
   assertSecurityHeaders,
   buildPublished,
   findBinary,
   freePort,
   get,
-  hiddenFiles,
   metaPolicy,
   run,
   siteFiles,
@@ -181,19 +181,7 @@ test("a missing page answers 404 with the site's 404 page and the headers", asyn
 });
 
 test('hidden files (the build marker, leftovers) are not served', async () => {
-  const page404 = readFileSync(join(dist, '404.html'));
-  const planted = join(dist, 'static/.leftover');
-  writeFileSync(planted, 'not for the public');
-  try {
-    for (const file of [...hiddenFiles(dist), 'static/.leftover', '.git/config']) {
-      const res = await get(`${nginx.url}${file}`);
-      assert.equal(res.status, 404, file);
-      assert.ok(res.body.equals(page404), `${file}: the body is not the site's 404.html`);
-      assertSecurityHeaders(res, policy, file);
-    }
-  } finally {
-    rmSync(planted);
-  }
+  await assertHiddenFilesNotServed(dist, nginx.url, policy);
 });
 
 test('a page asked for without its final slash is redirected to it', async () => {

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -143,6 +143,24 @@ export function assertSecurityHeaders(res, policy, what) {
   }
   assert.equal(res.headers['x-content-type-options'], 'nosniff', `${what}: X-Content-Type-Options`);
   assert.ok(res.headers['referrer-policy'], `${what}: no Referrer-Policy`);
+}
+
+/** Hidden files of `dist` (the build marker), a planted leftover and a
+ * repository's file all answer 404 with the site's 404 page and the headers. */
+export async function assertHiddenFilesNotServed(dist, url, policy) {
+  const page404 = readFileSync(join(dist, '404.html'));
+  const planted = join(dist, 'static/.leftover');
+  writeFileSync(planted, 'not for the public');
+  try {
+    for (const file of [...hiddenFiles(dist), 'static/.leftover', '.git/config']) {
+      const res = await get(`${url}${file}`);
+      assert.equal(res.status, 404, file);
+      assert.ok(res.body.equals(page404), `${file}: the body is not the site's 404.html`);
+      assertSecurityHeaders(res, policy, file);
+    }
+  } finally {
+    rmSync(planted);
+  }
 }
 
 /** Runs `bin args` and returns its output, failing with it when the status is not 0. */
