@@ -79,7 +79,9 @@ async function observe(page, url, q, timeout) {
   const errors = [];
   const onError = (e) => errors.push(String(e.message || e));
   const onConsole = (m) => {
-    if (m.type() === 'error') errors.push(m.location()?.url ? `${m.text()} (${m.location().url})` : m.text());
+    // The loopback port changes every run; keep only the path.
+    const where = m.location()?.url ? ` (${m.location().url.replace(/^https?:\/\/[^/]+/, '')})` : '';
+    if (m.type() === 'error') errors.push(`${m.text()}${where}`);
   };
   page.on('pageerror', onError);
   page.on('console', onConsole);
