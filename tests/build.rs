@@ -30,7 +30,10 @@ fn builds_every_page_type_with_working_links_under_a_base_path() {
         "sitemap.xml",
         "robots.txt",
         "search/index.html",
-        "search/index.json",
+        "search/manifest.json",
+        "search/t/0.json",
+        "search/d/b1.json",
+        "search/a.json",
         "data/matters.json",
         "data/matters.csv",
     ] {
@@ -333,7 +336,15 @@ fn big_data_and_search_files_come_precompressed() {
     let out = qingdan(&["build"], site.path());
     assert!(out.status.success(), "{}", text(&out));
     let dist = site.path().join("dist");
-    for file in ["search/index.json", "data/matters.json", "data/matters.csv"] {
+    for file in [
+        "search/manifest.json",
+        "search/t/0.json",
+        "search/d/b1.json",
+        "search/p/0.json",
+        "search/r/0.json",
+        "data/matters.json",
+        "data/matters.csv",
+    ] {
         let plain = fs::read(dist.join(file)).unwrap();
         let mut unpacked = Vec::new();
         flate2::read::GzDecoder::new(fs::File::open(dist.join(format!("{file}.gz"))).unwrap())

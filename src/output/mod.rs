@@ -34,6 +34,10 @@ impl Output {
         self.files.iter()
     }
 
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        self.files.get(path).map(Vec::as_slice)
+    }
+
     pub fn len(&self) -> usize {
         self.files.len()
     }

@@ -31,6 +31,8 @@ import { gzipSync } from 'node:zlib';
 
 import { DEFAULT_SEED, generate, repo } from './corpus.mjs';
 import { convert } from './hugo.mjs';
+import { TYPICAL_QUERIES } from './fetch.mjs';
+import { PAGE, createSearch } from '../../theme/static/search.js';
 
 const USAGE = `usage: node tests/bench/compare.mjs [options]
   --sizes 282,2820,28200   corpus sizes in matters, comma-separated (28_200 is fine,
@@ -175,21 +177,28 @@ const size = (p) => (existsSync(p) ? statSync(p).size : null);
 
 /**
  * The bytes a browser downloads for a typical search of qingdan's site in
- * `dist`. When `search/manifest.json` exists (the sharded index adds one)
- * it names the files: a JSON array of paths relative to `search/`, or an
- * object whose `typical_query` (else `files`) is such an array; the
- * manifest's own size counts too. Otherwise: the whole `search/index.json`,
- * which every search downloads today.
+ * `dist`: the page's own search script (theme/static/search.js) run in node
+ * over the built files, counting every file it reads, for each of
+ * TYPICAL_QUERIES from a cold start (first page of results shown), median.
+ * A site from before the sharded index (one `search/index.json`, which
+ * every search downloaded) counts that file.
  */
-export function queryFetch(dist) {
-  const manifest = join(dist, 'search/manifest.json');
-  if (existsSync(manifest)) {
-    const m = JSON.parse(readFileSync(manifest, 'utf8'));
-    const files = Array.isArray(m) ? m : m.typical_query || m.files || [];
-    const bytes = size(manifest) + files.reduce((a, f) => a + (size(join(dist, 'search', f)) || 0), 0);
-    return { bytes, source: `search/manifest.json (${files.length} files)` };
+export async function queryFetch(dist) {
+  if (!existsSync(join(dist, 'search/manifest.json'))) {
+    return { bytes: size(join(dist, 'search/index.json')), source: 'search/index.json' };
   }
-  return { bytes: size(join(dist, 'search/index.json')), source: 'search/index.json' };
+  const per = [];
+  for (const q of TYPICAL_QUERIES) {
+    let bytes = 0;
+    const engine = createSearch((path) => {
+      const b = readFileSync(join(dist, 'search', path));
+      bytes += b.length;
+      return Promise.resolve(JSON.parse(b.toString('utf8')));
+    });
+    await (await engine.run(q)).items(PAGE);
+    per.push(bytes);
+  }
+  return { bytes: median(per), max_bytes: Math.max(...per), source: `search.js over search/ (median of ${per.length} typical queries)` };
 }
 
 /** Search files: all of search/ except the page itself, raw and gzip -9 of index.json. */
@@ -257,7 +266,7 @@ function failure(m) {
   return count ? `${message} (${count[1]} errors)` : message;
 }
 
-function summarize(runs, dist, kind) {
+async function summarize(runs, dist, kind) {
   const ok = runs.filter((r) => r.exit === 0);
   const s = {
     status: ok.length === runs.length ? 'ok' : ok.length ? 'some runs failed' : 'failed',
@@ -276,8 +285,9 @@ function summarize(runs, dist, kind) {
       s.search_index_bytes = idx.bytes;
       s.search_index_files = idx.files;
       s.search_index_json_gzip_bytes = idx.index_json_gzip_bytes;
-      const q = queryFetch(dist);
+      const q = await queryFetch(dist);
       s.query_fetch_bytes = q.bytes;
+      s.query_fetch_max_bytes = q.max_bytes;
       s.query_fetch_source = q.source;
     } else {
       s.search_index_bytes = size(join(dist, 'index.json'));
@@ -347,8 +357,8 @@ export async function benchSize(n, opts, log = () => {}) {
     matters: n,
     corpus: { ...facts, generate_s: Math.round(genS * 10) / 10 },
     runs_per_tool: runsN,
-    qingdan: summarize(qRuns, qOut, 'qingdan'),
-    hugo: opts.hugo ? summarize(hRuns, hOut, 'hugo') : null,
+    qingdan: await summarize(qRuns, qOut, 'qingdan'),
+    hugo: opts.hugo ? await summarize(hRuns, hOut, 'hugo') : null,
   };
   const q = result.qingdan;
   const h = result.hugo;

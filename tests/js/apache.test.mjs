@@ -139,7 +139,7 @@ test('a page asked for without its final slash is redirected to it', async () =>
 });
 
 test('the search data is sent gzip-encoded through Apache when the client accepts gzip', async () => {
-  for (const path of ['search/index.json', 'data/matters.csv', 'matters/basic-001/']) {
+  for (const path of ['search/t/0.json', 'data/matters.csv', 'matters/basic-001/']) {
     const file = join(dist, path.endsWith('/') ? `${path}index.html` : path);
     const zipped = await get(`${apache.url}${path}`, { 'accept-encoding': 'gzip' });
     assert.equal(zipped.headers['content-encoding'], 'gzip', `${path}: not gzip-encoded`);

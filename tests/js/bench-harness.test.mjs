@@ -14,7 +14,7 @@ import { after, test } from 'node:test';
 import { COLUMNS, queryFetch, targets } from '../bench/compare.mjs';
 import { generate, loadReal, splitCounts } from '../bench/corpus.mjs';
 import { convert } from '../bench/hugo.mjs';
-import { repo } from './site.mjs';
+import { buildSite, repo } from './site.mjs';
 
 const bin = [process.env.QINGDAN_BIN, join(repo, 'target/debug/qingdan'), join(repo, 'target/release/qingdan')].find((p) => p && existsSync(p));
 const tmp = mkdtempSync(join(tmpdir(), 'qingdan-bench-test-'));
@@ -93,7 +93,7 @@ test('compare.mjs --smoke writes a well-formed table and JSON', () => {
   assert.ok(res.qingdan.median_wall_s > 0);
   assert.ok(res.qingdan.output_bytes > 0);
   assert.ok(res.qingdan.search_index_bytes > 0);
-  assert.equal(res.qingdan.query_fetch_source, 'search/index.json');
+  assert.match(res.qingdan.query_fetch_source, /^search\.js over search\//);
   assert.ok(res.qingdan.query_fetch_bytes > 0);
   for (const k of ['hugo_time_over_qingdan_time', 'qingdan_rss_over_hugo_rss']) assert.ok(k in res.ratios, k);
   if (report.machine.hugo_version) {
@@ -110,9 +110,15 @@ test('compare.mjs --smoke writes a well-formed table and JSON', () => {
   assert.match(r.stdout, /CPUs/);
 });
 
-test('per-query fetch: the files a search manifest names, else the whole index', () => {
+test('per-query fetch: what the search script reads, else the whole old index', async () => {
   const dist = join(tmp, 'fetch');
-  mkdirSync(join(dist, 'search/shards'), { recursive: true });
+  mkdirSync(join(dist, 'search'), { recursive: true });
+  writeFileSync(join(dist, 'search/index.json'), 'x'.repeat(1000));
+  assert.deepEqual(await queryFetch(dist), { bytes: 1000, source: 'search/index.json' });
+  const real = buildSite();
+  const q = await queryFetch(real);
+  assert.ok(q.bytes > 1000 && q.bytes <= q.max_bytes, JSON.stringify(q));
+});
   writeFileSync(join(dist, 'search/index.json'), 'x'.repeat(1000));
   assert.deepEqual(queryFetch(dist), { bytes: 1000, source: 'search/index.json' });
   writeFileSync(join(dist, 'search/shards/a.json'), 'x'.repeat(30));

@@ -33,14 +33,41 @@ async function resultsFor(page, q, extra = '') {
   return page.$$eval('#search-results .result h2 a', (as) => as.map((a) => a.getAttribute('href')));
 }
 
+/** The results found with every part as typed (`data-match="exact"`). */
+async function exactFor(page, q) {
+  await resultsFor(page, q);
+  return page.$$eval('#search-results .result[data-match="exact"] h2 a', (as) => as.map((a) => a.getAttribute('href')));
+}
+
 test('queries in the browser return exactly the matters that contain them', async () => {
   const page = await browser.newPage();
   for (const q of ['低保', '宅基地', '高龄津贴', '秸秆禁烧', '疏附县水利局', '民政局', '低', '12345', '消防 宣传', '不存在的词语']) {
-    const got = (await resultsFor(page, q)).sort();
+    const got = (await exactFor(page, q)).sort();
     assert.deepEqual(got, exactMatches(matters, q, normalize), `query ${q}`);
+    const kinds = await page.$$eval('#search-results > li', (lis) => lis.map((li) => li.dataset.match));
+    for (const k of kinds) assert.ok(['exact', 'synonym', 'pinyin', 'suggested'].includes(k), `${q}: data-match=${k}`);
+    // Exact results lead.
+    assert.deepEqual(kinds.slice(0, got.length), got.map(() => 'exact'), q);
   }
   const status = await page.textContent('#search-status');
   assert.match(status, /没有找到包含“不存在的词语”的事项/);
+  // Nothing found: the page offers the indexes and the contact page.
+  for (const path of ['categories/', 'departments/', 'contact/']) assert.ok(await page.$(`.no-results a[href="${BASE}${path}"]`), path);
+  await page.close();
+});
+
+test('a mistyped word is corrected: 宅机地 shows 宅基地 and its results', async () => {
+  const page = await browser.newPage();
+  const got = await resultsFor(page, '宅机地');
+  assert.ok(got.includes(`${BASE}matters/basic-104/`), got.join(' '));
+  assert.match(await page.textContent('#search-status'), /您是不是要找：“宅基地”/);
+  const kinds = await page.$$eval('#search-results > li', (lis) => lis.map((li) => li.dataset.match));
+  assert.ok(kinds.every((k) => k === 'suggested'), kinds.join(' '));
+  // The suggestion is a link to that search.
+  await page.click('.suggestions a');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('q') === '宅基地');
+  await page.waitForSelector('#search-results[data-state="ready"]', { state: 'attached' });
+  assert.equal(await page.locator('#search-results > li[data-match="exact"]').count(), got.length);
   await page.close();
 });
 

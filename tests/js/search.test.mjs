@@ -1,12 +1,12 @@
-// The browser's tokenizer and search, run in node against the real index.
+// The browser's search, run in node against the real index files.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
-import { normalize, pinyinMatch, search, snippet, tokenize } from '../../theme/static/search.js';
-import { buildSite, exactMatches, repo } from './site.mjs';
+import { fold, hash, normalize, snippet, tokenize } from '../../theme/static/search.js';
+import { buildSite, exactMatches, openIndex, repo } from './site.mjs';
 
 test('the tokenizer agrees with Rust on the shared vectors', () => {
   const cases = JSON.parse(readFileSync(join(repo, 'tests/search/vectors.json'), 'utf8'));
@@ -14,12 +14,10 @@ test('the tokenizer agrees with Rust on the shared vectors', () => {
   for (const c of cases) assert.deepEqual(tokenize(c.input), c.tokens, `input ${JSON.stringify(c.input)}`);
 });
 
-test('pinyin matches full syllables and initials', () => {
-  assert.ok(pinyinMatch('wei cheng xiang zui di sheng huo bao zhang', 'zuidi'));
-  assert.ok(pinyinMatch('lao nian ren gao ling jin tie', 'gaoling'));
-  assert.ok(pinyinMatch('lao nian ren gao ling jin tie', 'gljt'));
-  assert.ok(!pinyinMatch('lao nian ren gao ling jin tie', 'gaolin'), 'a cut syllable is not a match');
-  assert.ok(!pinyinMatch('lao nian ren', 'l'), 'one letter is too little');
+test('shard hashing and sound folding agree with Rust on the shared vectors', () => {
+  const v = JSON.parse(readFileSync(join(repo, 'tests/search/sound-vectors.json'), 'utf8'));
+  for (const c of v.hash) assert.equal(hash(c.text), c.hash, c.text);
+  for (const c of v.fold) assert.equal(fold(c.syllable), c.folded, c.syllable);
 });
 
 test('snippets show the match with context', () => {
@@ -29,9 +27,11 @@ test('snippets show the match with context', () => {
   assert.equal(normalize('ＡＢＣ１'), 'abc1');
 });
 
-const dist = buildSite({ basePath: '/zwgk/lzqd/' });
-const index = JSON.parse(readFileSync(join(dist, 'search/index.json'), 'utf8'));
+const BASE = '/zwgk/lzqd/';
+const dist = buildSite({ basePath: BASE });
 const matters = JSON.parse(readFileSync(join(dist, 'data/matters.json'), 'utf8'));
+const { engine, fetched } = openIndex(dist, BASE);
+const exact = async (q) => (await engine.all(q)).filter((r) => r.match === 'exact');
 
 const QUERIES = [
   '低保', '宅基地', '高龄津贴', '秸秆禁烧', '疏附县水利局', '民政局', '疏附县民政局', '低', '局',
@@ -39,44 +39,76 @@ const QUERIES = [
   '宅基地 审批', '残疾人', '应急管理及消防', '党的建设', '待核实', '不存在的词语', '"两个维护"',
 ];
 
-test('every query returns exactly the matters that contain it', () => {
+test('the exact results are exactly the matters that contain every part', async () => {
   for (const q of QUERIES) {
-    const got = search(index, q, '/zwgk/lzqd/').map((r) => r.url).sort();
+    const got = (await exact(q)).map((r) => r.url).sort();
     assert.deepEqual(got, exactMatches(matters, q, normalize), `query ${q}`);
   }
-  assert.equal(search(index, '低保', '/zwgk/lzqd/').length, 1);
-  assert.ok(search(index, '民政局', '/').length >= 5);
-  assert.equal(search(index, '不存在的词语').length, 0);
+  assert.equal((await exact('低保')).length, 1);
+  assert.ok((await exact('民政局')).length >= 5);
+  assert.equal((await engine.all('不存在的词语')).length, 0);
 });
 
-test('a bigram coincidence is not a result', () => {
+test('a bigram coincidence is not a result', async () => {
   // Matters that mention 人民政府 and 财政局 hold 民政 and 政局 without 民政局.
   const coincidences = matters.filter((m) => {
     const t = JSON.stringify(m);
     return t.includes('人民政府') && t.includes('财政局') && !t.includes('民政局');
   });
   assert.ok(coincidences.length > 0, 'the content has such a matter');
-  const got = new Set(search(index, '民政局', '/').map((r) => r.ref));
+  const got = new Set((await engine.all('民政局')).map((r) => r.id));
   for (const m of coincidences) assert.ok(!got.has(m.id), m.id);
 });
 
-test('titles come first, then category and department, then body', () => {
-  const results = search(index, '民政局', '/');
+test('titles come first, then category and department, then body', async () => {
+  const results = await exact('民政局');
   const tier = (r) => (r.title.includes('民政局') ? 3 : r.departments.join('、').includes('民政局') ? 2 : 1);
   for (let i = 1; i < results.length; i++) assert.ok(tier(results[i - 1]) >= tier(results[i]), `${results[i - 1].title} before ${results[i].title}`);
   assert.equal(tier(results[0]), 2, 'no title names it; a department match comes first');
 });
 
-test('pinyin queries find the titles that read that way', () => {
-  const titles = (q) => search(index, q, '/').map((r) => r.title);
-  assert.ok(titles('gaoling jintie').some((t) => t.includes('高龄津贴')), 'gaoling jintie');
-  assert.ok(titles('dibao').some((t) => t.includes('低保')), 'dibao');
-  assert.ok(titles('db').some((t) => t.includes('低保')), 'db');
-  assert.ok(titles('zhaijidi').some((t) => t.includes('宅基地')), 'zhaijidi');
+test('pinyin finds titles by whole words, after any character match', async () => {
+  const titles = async (q) => (await engine.all(q)).map((r) => r.title);
+  assert.ok((await titles('gaoling jintie')).some((t) => t.includes('高龄津贴')), 'gaoling jintie');
+  assert.ok((await titles('dibao'))[0].includes('低保'), 'dibao');
+  assert.ok((await titles('db')).some((t) => t.includes('低保')), 'db');
+  assert.ok((await titles('zhaijidi'))[0].includes('宅基地'), 'zhaijidi');
+  // 水源地保护 reads shui yuan di bao hu: "dibao" crosses a word boundary.
+  assert.ok(!(await titles('dibao')).some((t) => t.includes('水源地保护')), 'no match across words');
+  for (const r of await engine.all('dibao')) assert.equal(r.match, 'pinyin');
+  // An ASCII part found in the text ranks before its pinyin readings.
+  const app = await engine.all('app');
+  assert.ok(app.length > 0 && app[0].match === 'exact');
 });
 
-test('the index stays within its size budget', async () => {
-  const { gzipSync } = await import('node:zlib');
-  const size = gzipSync(readFileSync(join(dist, 'search/index.json')), { level: 9 }).length;
-  assert.ok(size <= 160 * 1024, `index is ${size} bytes gzipped`);
+test('a part that sounds like an indexed term is corrected', async () => {
+  for (const [typed, meant, id] of [['低报', '低保', 'basic-036'], ['宅机地', '宅基地', 'basic-104']]) {
+    const r = await engine.run(typed);
+    assert.equal(r.corrected, meant, typed);
+    const items = await r.items(20);
+    assert.ok(items.some((x) => x.id === id), `${typed}: ${items.map((x) => x.id)}`);
+    for (const x of items) assert.equal(x.match, 'suggested');
+  }
+  const none = await engine.run('不存在的词语');
+  assert.equal(none.total, 0);
+});
+
+test('a typical query fetches a few small files', async () => {
+  for (const q of ['低保', '民政局', '宅基地 审批', '消防', '高龄津贴']) {
+    fetched.reset();
+    const fresh = openIndex(dist, BASE);
+    await (await fresh.engine.run(q)).items(20);
+    assert.ok(fresh.fetched.bytes <= 100 * 1024, `${q}: ${fresh.fetched.bytes} bytes in ${fresh.fetched.files} files`);
+  }
+});
+
+test('every search file has a gzip copy and no shard is large', () => {
+  const walk = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+  const files = walk(join(dist, 'search')).filter((f) => f.endsWith('.json'));
+  assert.ok(files.length > 100);
+  const names = new Set(walk(join(dist, 'search')));
+  for (const f of files) {
+    assert.ok(names.has(`${f}.gz`), `${f}.gz`);
+    assert.ok(statSync(f).size <= 64 * 1024, `${f}: ${statSync(f).size} bytes`);
+  }
 });

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { createSearch } from '../../theme/static/search.js';
+
 export const repo = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 function binary() {
@@ -83,6 +85,21 @@ export async function launch() {
       '--disable-quic',
     ],
   });
+}
+
+/**
+ * The browser's search over a built site's search/ files, read from disk;
+ * `fetched` counts the files and bytes it asked for since the last reset.
+ */
+export function openIndex(dist, base = '/') {
+  const fetched = { files: 0, bytes: 0, reset() { this.files = 0; this.bytes = 0; } };
+  const engine = createSearch((path) => {
+    const bytes = readFileSync(join(dist, 'search', path));
+    fetched.files += 1;
+    fetched.bytes += bytes.length;
+    return Promise.resolve(JSON.parse(bytes.toString('utf8')));
+  }, base);
+  return { engine, fetched };
 }
 
 /** The exact answer: matters whose title, category, departments or body contain every part. */

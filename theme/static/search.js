@@ -1,17 +1,36 @@
 // qingdan search: a small script of our own, no framework, no CDN.
 //
-// The index is built by elasticlunr-rs with the tokenizer below (mirrored
-// from src/search.rs; tests/search/vectors.json keeps the two in step).
-// A query is cut at spaces into parts; a matter is a result when it
-// contains every part. Tokens narrow the candidates through the index,
-// then each candidate is checked against its stored text, so a bigram
-// coincidence (人民政府 + 财政局 for 民政局) is never shown.
+// The index is built by elasticlunr-rs into small files under search/
+// (src/search/mod.rs describes them); a query downloads only the shards of
+// its own tokens and the text of the results on screen. The tokenizer is
+// mirrored from src/search/tokenize.rs (tests/search/vectors.json keeps the
+// two in step).
+//
+// A query is cut at spaces into parts; a matter is an exact result when it
+// contains every part. Tokens narrow the candidates through the index, and
+// every candidate shown is checked against its text, so a bigram
+// coincidence (人民政府 + 财政局 for 民政局) is never shown. Beyond the
+// exact results come matters found through a synonym of a part (医保 →
+// 医疗保险), then through pinyin (dibao → 低保, by whole words of titles);
+// when nothing is found, terms that sound the same are suggested
+// (低报 → 低保).
 
-const LIST_OF_PREFIX = { b: 'basic', c: 'cooperative', r: 'revoked' };
+const LISTS = ['basic', 'cooperative', 'revoked'];
+const LIST_PREFIX = ['b', 'c', 'r'];
 const LIST_NAMES = { basic: '基本履职事项', cooperative: '配合履职事项', revoked: '上级部门收回事项' };
-const LIST_ORDER = { basic: 0, cooperative: 1, revoked: 2 };
 const FIELDS = ['title', 'category', 'departments', 'body'];
-const WEIGHT = { title: 3, pinyin: 2.5, category: 2, departments: 2, body: 1 };
+const FIELD_KEYS = ['t', 'c', 'd', 'b'];
+const WEIGHT = [3, 2, 2, 1];
+const FORMAT = 2;
+/** How a matter was found, best first; also its `data-match`. */
+export const MATCHES = ['exact', 'synonym', 'pinyin', 'suggested'];
+/** Results shown at a time. */
+export const PAGE = 20;
+/** Matters checked against their text before the first page is shown, so
+ * that the count is exact for all but the broadest queries. */
+const CHECK_AHEAD = 60;
+/** Pinyin terms tried per part, the most frequent first. */
+const PINYIN_TERMS = 8;
 
 /** Full-width ASCII and the ideographic space to ASCII; ASCII lower-cased.
  * One character in, one out, so offsets into the text carry over. */
@@ -30,7 +49,7 @@ function asciiLower(ch) {
   return ch >= 'A' && ch <= 'Z' ? ch.toLowerCase() : ch;
 }
 
-function isHan(ch) {
+export function isHan(ch) {
   const c = ch.codePointAt(0);
   return (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff);
 }
@@ -39,11 +58,11 @@ function isAsciiAlnum(ch) {
   return /^[0-9a-zA-Z]$/.test(ch);
 }
 
-/** CJK character bigrams (a lone character stays one token) and ASCII words. */
 /** ASCII words are indexed by their first MAX_TOKEN_CHARS letters, as in
- * src/search.rs; candidates are checked against the full text anyway. */
+ * src/search/tokenize.rs; results are checked against the full text. */
 const MAX_TOKEN_CHARS = 32;
 
+/** CJK character bigrams (a lone character stays one token) and ASCII words. */
 export function tokenize(text) {
   const tokens = [];
   let word = '';
@@ -71,84 +90,25 @@ export function tokenize(text) {
   return tokens;
 }
 
-/** Does a title's reading ("di bao shen he") match a part typed in pinyin,
- * in full syllables ("dibao") or in initials ("db")? */
-export function pinyinMatch(reading, part) {
-  if (!/^[a-z]{2,}$/.test(part) || !reading) return false;
-  const syllables = reading.split(' ');
-  for (let i = 0; i < syllables.length; i++) {
-    let joined = '';
-    for (let j = i; j < syllables.length; j++) {
-      joined += syllables[j];
-      if (joined === part) return true;
-      if (!part.startsWith(joined)) break;
+/** FNV-1a over UTF-8, as `hash` in src/search/tokenize.rs. */
+export function hash(text) {
+  let h = 0x811c9dc5;
+  for (const b of new TextEncoder().encode(text)) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+  return h >>> 0;
+}
+
+/** A syllable as `fold` in src/search/reading.rs: zh/ch/sh as z/c/s, l as
+ * n, a final ng as n, v as u. */
+export function fold(s) {
+  for (const [from, to] of [['zh', 'z'], ['ch', 'c'], ['sh', 's']]) {
+    if (s.startsWith(from)) {
+      s = to + s.slice(from.length);
+      break;
     }
   }
-  return syllables.map((s) => s[0]).join('').includes(part);
-}
-
-function children(node) {
-  return Object.keys(node).filter((k) => k !== 'docs' && k !== 'df');
-}
-
-function docsOf(node, into) {
-  if (node && node.docs) for (const ref of Object.keys(node.docs)) into.add(ref);
-}
-
-/** Documents whose field holds a token that contains `token` as a whole
- * (Chinese bigrams), as a part (ASCII words), or a lone character. */
-function lookup(root, token) {
-  const found = new Set();
-  const chars = [...token];
-  if (chars.length === 1 && isHan(token)) {
-    const node = root[token];
-    if (node) {
-      docsOf(node, found);
-      for (const k of children(node)) docsOf(node[k], found);
-    }
-    for (const k of children(root)) docsOf(root[k][token], found);
-    return found;
-  }
-  if (isHan(chars[0])) {
-    let node = root;
-    for (const ch of chars) {
-      node = node[ch];
-      if (!node) return found;
-    }
-    docsOf(node, found);
-    return found;
-  }
-  // An ASCII word may be part of a longer one ("123" in "12345").
-  const walk = (node, path) => {
-    if (path.includes(token)) {
-      const collect = (n) => {
-        docsOf(n, found);
-        for (const k of children(n)) collect(n[k]);
-      };
-      collect(node);
-      return;
-    }
-    for (const k of children(node)) if (isAsciiAlnum(k)) walk(node[k], path + k);
-  };
-  walk(root, '');
-  return found;
-}
-
-/** The matter a stored document is, and where its page is. */
-export function describe(ref, doc, base) {
-  const list = LIST_OF_PREFIX[ref[0]];
-  const seq = Number(ref.slice(1));
-  return {
-    ref,
-    list,
-    listName: LIST_NAMES[list],
-    seq,
-    url: `${base}matters/${list}-${String(seq).padStart(3, '0')}/`,
-    title: doc.title,
-    category: doc.category,
-    departments: doc.departments ? doc.departments.split('、') : [],
-    body: doc.body,
-  };
+  if (s.startsWith('l')) s = 'n' + s.slice(1);
+  if (s.endsWith('ng')) s = s.slice(0, -1);
+  return s.replaceAll('v', 'u');
 }
 
 /** The parts of a query: cut at white space, normalized, empties dropped. */
@@ -158,46 +118,376 @@ export function parts(query) {
     .filter((p) => p.length > 0);
 }
 
-/** All matters containing every part of `query`, best first. */
-export function search(index, query, base = '/') {
-  const ps = parts(query);
-  if (ps.length === 0) return [];
-  const docs = index.documentStore.docs;
-  let candidates = null;
-  for (const part of ps) {
-    const tokens = tokenize(part);
-    let forPart = null;
-    for (const token of tokens) {
-      const hit = new Set();
-      for (const f of FIELDS) for (const ref of lookup(index.index[f].root, token)) hit.add(ref);
-      forPart = forPart === null ? hit : new Set([...forPart].filter((r) => hit.has(r)));
-    }
-    if (forPart === null) forPart = new Set();
-    if (/^[a-z]{2,}$/.test(part)) {
-      for (const ref of Object.keys(docs)) if (pinyinMatch(docs[ref].pinyin, part)) forPart.add(ref);
-    }
-    candidates = candidates === null ? forPart : new Set([...candidates].filter((r) => forPart.has(r)));
+/** Decodes `[first, difference, …]` into sorted numbers. */
+function undelta(list) {
+  const out = new Array(list.length);
+  let n = 0;
+  for (let i = 0; i < list.length; i++) {
+    n += list[i];
+    out[i] = n;
   }
-  const results = [];
-  for (const ref of candidates) {
-    const doc = docs[ref];
-    const text = FIELDS.map((f) => [f, normalize(doc[f] || '')]);
-    let score = 0;
-    let ok = true;
-    for (const part of ps) {
-      let best = 0;
-      for (const [f, t] of text) if (t.includes(part)) best = Math.max(best, WEIGHT[f]);
-      if (best === 0 && pinyinMatch(doc.pinyin, part)) best = WEIGHT.pinyin;
-      if (best === 0) {
-        ok = false;
-        break;
+  return out;
+}
+
+/** The matter a document number is (`seq * 4 + list`), and where its page is. */
+export function describe(number, base) {
+  const list = LISTS[number % 4];
+  const seq = Math.floor(number / 4);
+  return {
+    number,
+    list,
+    listName: LIST_NAMES[list],
+    seq,
+    ref: LIST_PREFIX[number % 4] + seq,
+    id: `${list}-${String(seq).padStart(3, '0')}`,
+    url: `${base}matters/${list}-${String(seq).padStart(3, '0')}/`,
+  };
+}
+
+/**
+ * The search over the files under `${base}search/`. `fetchJson(path)`
+ * returns a promise of the parsed file (relative to search/); the page
+ * passes one built on fetch(), the tests one that reads the files.
+ */
+export function createSearch(fetchJson, base = '/') {
+  const cache = new Map();
+  const get = (path) => {
+    if (!cache.has(path)) {
+      const p = fetchJson(path);
+      cache.set(path, p);
+      p.catch(() => cache.delete(path));
+    }
+    return cache.get(path);
+  };
+  let manifestP = null;
+  const manifest = () => {
+    if (!manifestP) {
+      manifestP = get('manifest.json').then((m) => {
+        if (!m || m.format !== FORMAT) throw new Error('search index format');
+        return m;
+      });
+    }
+    return manifestP;
+  };
+
+  /** Per field, the sorted numbers of the documents holding `token`. */
+  const postings = async (token) => {
+    const m = await manifest();
+    const shard = await get(`t/${hash(token) & (m.shards - 1)}.json`);
+    let entry = shard[token];
+    if (typeof entry === 'string') entry = await get(`t/${entry}.json`);
+    return FIELD_KEYS.map((k) => (entry && entry[k] ? undelta(entry[k]) : []));
+  };
+
+  /** An ASCII token also matches the longer words holding it ("123" in "12345"). */
+  const asciiPostings = async (token) => {
+    const words = (await get('a.json')).filter((w) => w.includes(token));
+    const fields = FIELD_KEYS.map(() => new Set());
+    for (const lists of await Promise.all(words.map(postings))) lists.forEach((l, f) => l.forEach((n) => fields[f].add(n)));
+    return fields.map((s) => [...s]);
+  };
+
+  /**
+   * The documents that may contain `text`: per document, the fields that
+   * hold all its tokens. `check` says whether a match must be confirmed
+   * against the text (more than one token: they may lie apart).
+   */
+  const candidates = async (text) => {
+    const tokens = [...new Set(tokenize(text))];
+    if (tokens.length === 0) return { docs: new Map(), check: false };
+    const lists = await Promise.all(tokens.map((t) => (isHan(t[0]) ? postings(t) : asciiPostings(t))));
+    let docs = null;
+    for (const fields of lists) {
+      const here = new Map();
+      fields.forEach((nums, f) => {
+        for (const n of nums) here.set(n, (here.get(n) || 0) | (1 << f));
+      });
+      if (docs === null) docs = here;
+      else {
+        const both = new Map();
+        for (const [n, mask] of docs) if (here.has(n)) both.set(n, mask & here.get(n));
+        docs = both;
       }
-      score += best;
     }
-    if (ok) results.push({ ...describe(ref, doc, base), score });
+    const check = tokens.length > 1 || tokens[0].length >= MAX_TOKEN_CHARS || normalize(text) !== tokens[0];
+    return { docs, check };
+  };
+
+  /** Terms of titles whose pinyin (or its initials) is `part`. */
+  const pinyinTerms = async (part) => {
+    if (!/^[a-z]{2,}$/.test(part)) return [];
+    const m = await manifest();
+    const found = [];
+    for (const key of [part, `^${part}`]) {
+      const file = await get(`p/${hash(key) & (m.terms - 1)}.json`);
+      for (const [term, n] of file[key] || []) found.push([term, n]);
+    }
+    found.sort((a, b) => b[1] - a[1]);
+    return [...new Set(found.map(([t]) => t))].slice(0, PINYIN_TERMS);
+  };
+
+  /** The other terms of the synonym groups whose term occurs in `part`,
+   * each put in its place: 办医保 → 办医疗保险. */
+  const synonymsOf = (m, part) => {
+    const out = [];
+    for (const group of m.synonyms || []) {
+      const hit = group.filter((t) => part.includes(t)).sort((a, b) => b.length - a.length)[0];
+      if (!hit) continue;
+      for (const t of group) if (t !== hit && !part.includes(t)) out.push({ text: part.replace(hit, t), term: t });
+    }
+    return out;
+  };
+
+  /** Readings of every character of `text` (Chinese only), or null. */
+  const readingsOf = async (text) => {
+    const m = await manifest();
+    const chars = [...text];
+    if (!chars.every(isHan)) return null;
+    const tables = await Promise.all(chars.map((c) => get(`r/${c.codePointAt(0) % m.readings}.json`)));
+    const out = chars.map((c, i) => (tables[i][c] || '').split(' ').filter(Boolean));
+    return out.every((r) => r.length) ? out : null;
+  };
+
+  /** Indexed terms that sound like `text` (宅机地 → 宅基地), most frequent first. */
+  const soundsLike = async (text) => {
+    const m = await manifest();
+    const readings = await readingsOf(text);
+    if (!readings) return [];
+    let keys = [''];
+    for (const r of readings) {
+      const next = [];
+      for (const k of keys) for (const s of r.slice(0, 3)) next.push(k + fold(s));
+      keys = [...new Set(next)].slice(0, 27);
+    }
+    const found = new Map();
+    for (const key of keys) {
+      const file = await get(`p/${hash('~' + key) & (m.terms - 1)}.json`);
+      for (const [term, n] of file['~' + key] || []) if (term !== text) found.set(term, Math.max(n, found.get(term) || 0));
+    }
+    return [...found].sort((a, b) => b[1] - a[1]).map(([t]) => t);
+  };
+
+  /** Suggestions for a part that finds nothing: the part with its
+   * longest stretch that sounds like a term replaced by that term. */
+  const suggest = async (part) => {
+    const chars = [...part];
+    if (chars.length > 12) return [];
+    // The whole part, then stretches one or two characters shorter.
+    for (let len = chars.length; len >= Math.max(2, chars.length - 2); len--) {
+      const found = [];
+      for (let i = 0; i + len <= chars.length; i++) {
+        const piece = chars.slice(i, i + len).join('');
+        for (const term of await soundsLike(piece)) found.push(chars.slice(0, i).join('') + term + chars.slice(i + len).join(''));
+      }
+      if (found.length) return [...new Set(found)];
+    }
+    return [];
+  };
+
+  const storedDoc = (number) => get(`d/${LIST_PREFIX[number % 4]}${Math.floor(number / 4)}.json`);
+
+  /** The numbers of the matters a filter lets through, or null for no filter. */
+  const filtered = async (filters) => {
+    const m = await manifest();
+    let allowed = null;
+    const narrow = (nums) => {
+      const s = new Set(nums);
+      allowed = allowed === null ? s : new Set([...allowed].filter((n) => s.has(n)));
+    };
+    for (const [key, names, prefix] of [['category', m.categories, 'c'], ['department', m.departments, 'd']]) {
+      if (!filters[key]) continue;
+      const i = names.indexOf(filters[key]);
+      narrow(i < 0 ? [] : undelta(await get(`f/${prefix}${i}.json`)));
+    }
+    return allowed;
+  };
+
+  /**
+   * Runs a query. Resolves to
+   * `{ parts, total, approximate, synonyms, suggestions, corrected, filteredOut, items(n) }`
+   * where `items(n)` resolves to the first `n` results, each
+   * `{ number, list, seq, url, id, title, category, departments, body, match }`,
+   * `url` under `base`.
+   */
+  async function run(query, filters = {}) {
+    const m = await manifest();
+    const ps = parts(query);
+    const empty = { parts: ps, total: 0, approximate: false, synonyms: [], suggestions: [], corrected: null, filteredOut: 0, items: async () => [] };
+    if (ps.length === 0) return empty;
+    // Per part, the texts that satisfy it, with how they were found.
+    const alternatives = await Promise.all(
+      ps.map(async (p) => [
+        { text: p, match: 0 },
+        ...synonymsOf(m, p).map((s) => ({ text: s.text, term: s.term, match: 1 })),
+        ...(await pinyinTerms(p)).map((t) => ({ text: t, match: 2, pinyin: true })),
+      ]),
+    );
+    const found = await Promise.all(alternatives.map((alts) => Promise.all(alts.map((a) => candidates(a.text)))));
+    // Per document: per part, the best (match, weight) of an alternative.
+    const docs = new Map();
+    ps.forEach((_, i) => {
+      alternatives[i].forEach((alt, j) => {
+        for (const [n, mask] of found[i][j].docs) {
+          let d = docs.get(n);
+          if (!d) docs.set(n, (d = { number: n, parts: ps.map(() => []) }));
+          d.parts[i].push({ alt, mask, check: found[i][j].check });
+        }
+      });
+    });
+    const allowed = await filtered(filters);
+    let ranked = [];
+    for (const d of docs.values()) {
+      if (d.parts.some((p) => p.length === 0)) continue;
+      estimate(d);
+      ranked.push(d);
+    }
+    const before = ranked.length;
+    ranked = ranked.filter((d) => (!filters.list || LISTS[d.number % 4] === filters.list) && (allowed === null || allowed.has(d.number)));
+    const filteredOut = before - ranked.length;
+    order(ranked);
+    const synonymsUsed = [...new Set(alternatives.flatMap((alts, i) => alts.filter((a, j) => a.match === 1 && found[i][j].docs.size > 0).map((a) => a.term)))];
+
+    // Confirms documents against their text, as many as asked.
+    const confirm = async (list) => {
+      await Promise.all(
+        list.map(async (d) => {
+          if (d.confirmed !== undefined) return;
+          const doc = await storedDoc(d.number);
+          d.doc = doc;
+          d.confirmed = verify(d, doc);
+        }),
+      );
+    };
+    const unsure = ranked.filter((d) => d.parts.some((p) => p.some((x) => x.check)));
+    if (unsure.length <= CHECK_AHEAD) await confirm(unsure);
+    const settle = () => {
+      ranked = ranked.filter((d) => d.confirmed !== false);
+      order(ranked);
+    };
+    settle();
+    const result = {
+      parts: ps,
+      total: ranked.length,
+      approximate: unsure.some((d) => d.confirmed === undefined),
+      synonyms: ranked.some((d) => d.match === 1) ? synonymsUsed : [],
+      suggestions: [],
+      corrected: null,
+      filteredOut,
+      items: async (n) => {
+        // Confirm until `n` confirmed results lead the ranking.
+        for (;;) {
+          const head = ranked.slice(0, n).filter((d) => d.confirmed === undefined || !d.doc);
+          if (head.length === 0) break;
+          await confirm(head);
+          settle();
+        }
+        result.total = ranked.length;
+        result.approximate = ranked.some((d) => d.confirmed === undefined && d.parts.some((p) => p.some((x) => x.check)));
+        return ranked.slice(0, n).map((d) => ({ ...describe(d.number, base), ...shown(d) }));
+      },
+    };
+    if (ranked.length === 0 && filteredOut === 0) {
+      // Nothing at all: what did the person mean?
+      const perPart = await Promise.all(ps.map((p) => (found[ps.indexOf(p)].every((f) => f.docs.size === 0) ? suggest(p) : Promise.resolve([p]))));
+      if (perPart.every((s) => s.length) && perPart.some((s, i) => s[0] !== ps[i])) {
+        const queries = combine(perPart).slice(0, 5);
+        result.suggestions = queries;
+        // One clear suggestion: show what it finds.
+        if (queries.length === 1) {
+          const again = await run(queries[0], filters);
+          if (again.total > 0) {
+            again.corrected = queries[0];
+            again.suggestions = queries;
+            again.original = ps;
+            const items = again.items;
+            again.items = async (n) => (await items(n)).map((r) => ({ ...r, match: 'suggested' }));
+            return again;
+          }
+        }
+      }
+    }
+    return result;
   }
-  results.sort((a, b) => b.score - a.score || LIST_ORDER[a.list] - LIST_ORDER[b.list] || a.seq - b.seq);
-  return results;
+
+  return {
+    manifest,
+    run,
+    /** All results of a query, checked (for tests and small sites). */
+    async all(query, filters = {}) {
+      const r = await run(query, filters);
+      return r.items(Infinity);
+    },
+  };
+}
+
+/** The suggested queries: each part's first choice, then the others. */
+function combine(perPart) {
+  const first = perPart.map((s) => s[0]);
+  const out = [first.join(' ')];
+  perPart.forEach((s, i) => {
+    for (const alt of s.slice(1)) out.push(first.map((f, j) => (j === i ? alt : f)).join(' '));
+  });
+  return [...new Set(out)];
+}
+
+/** Without the text: how a document was found and its score, from the fields. */
+function estimate(d) {
+  d.match = 0;
+  d.score = 0;
+  for (const options of d.parts) {
+    const best = Math.min(...options.map((o) => o.alt.match));
+    d.match = Math.max(d.match, best);
+    let w = 0;
+    for (const o of options) if (o.alt.match === best) w = Math.max(w, maskWeight(o.mask));
+    d.score += w;
+  }
+}
+
+function maskWeight(mask) {
+  let w = 0;
+  WEIGHT.forEach((x, f) => {
+    if (mask & (1 << f)) w = Math.max(w, x);
+  });
+  return w;
+}
+
+/** With the text: does every part really occur, and how well. */
+function verify(d, doc) {
+  const texts = FIELDS.map((f) => normalize(doc[f] || ''));
+  d.match = 0;
+  d.score = 0;
+  for (const options of d.parts) {
+    let best = null;
+    for (const o of options) {
+      let w = 0;
+      texts.forEach((t, f) => {
+        if (t.includes(o.alt.text)) w = Math.max(w, WEIGHT[f]);
+      });
+      if (w === 0) continue;
+      if (!best || o.alt.match < best.match || (o.alt.match === best.match && w > best.w)) best = { match: o.alt.match, w };
+    }
+    if (!best) return false;
+    d.match = Math.max(d.match, best.match);
+    d.score += best.w;
+  }
+  return true;
+}
+
+/** Best first: how found, score, then list and number. */
+function order(ranked) {
+  ranked.sort((a, b) => a.match - b.match || b.score - a.score || (a.number % 4) - (b.number % 4) || a.number - b.number);
+}
+
+function shown(d) {
+  return {
+    title: d.doc.title,
+    category: d.doc.category,
+    departments: d.doc.departments ? d.doc.departments.split('、') : [],
+    body: d.doc.body,
+    match: MATCHES[d.match],
+    // What to mark in the text: the parts, or what stood for them.
+    marks: [...new Set(d.parts.flatMap((options) => options.filter((o) => o.alt.match === d.match || o.alt.match === 0).map((o) => o.alt.text)))],
+  };
 }
 
 /** A short piece of the body around the first part found in it. */
@@ -226,7 +516,7 @@ function highlight(el, text, ps) {
     let len = 0;
     for (const p of ps) {
       const j = norm.indexOf(p, i);
-      if (j >= 0 && (next < 0 || j < next)) {
+      if (j >= 0 && (next < 0 || j < next || (j === next && p.length > len))) {
         next = j;
         len = p.length;
       }
@@ -243,6 +533,15 @@ function highlight(el, text, ps) {
   }
 }
 
+function el(tag, props = {}, ...children) {
+  const e = document.createElement(tag);
+  Object.assign(e, props);
+  e.append(...children);
+  return e;
+}
+
+const MATCH_NOTE = { synonym: '近义词', pinyin: '拼音', suggested: '按建议' };
+
 function init() {
   const form = document.getElementById('search-form');
   const results = document.getElementById('search-results');
@@ -251,23 +550,15 @@ function init() {
   const status = document.getElementById('search-status');
   const base = results.dataset.base || '/';
   const filters = [...form.querySelectorAll('select')];
-  let index = null;
-  let loading = null;
-
-  const load = () => {
-    if (!loading) {
-      loading = fetch(`${base}search/index.json`)
-        .then((r) => {
-          if (!r.ok) throw new Error(String(r.status));
-          return r.json();
-        })
-        .then((json) => {
-          index = json;
-          return json;
-        });
-    }
-    return loading;
-  };
+  const engine = createSearch(
+    (path) =>
+      fetch(`${base}search/${path}`).then((r) => {
+        if (!r.ok) throw new Error(String(r.status));
+        return r.json();
+      }),
+    base,
+  );
+  let generation = 0;
 
   const readUrl = () => {
     const params = new URLSearchParams(location.search);
@@ -284,9 +575,64 @@ function init() {
     else history.replaceState(null, '', url);
   };
 
+  const searchLink = (q) => {
+    const a = el('a', { href: `${location.pathname}?q=${encodeURIComponent(q)}`, textContent: q });
+    a.addEventListener('click', (e) => {
+      e.preventDefault();
+      input.value = q;
+      writeUrl(true);
+      render();
+    });
+    return a;
+  };
+
+  const item = (r, ps) => {
+    const marks = [...new Set([...ps, ...(r.marks || [])])];
+    const li = el('li', { className: 'result' });
+    li.dataset.match = r.match;
+    const a = el('a', { href: r.url });
+    highlight(a, r.title, marks);
+    const h = el('h2', {}, a);
+    const meta = el('p', { className: 'result-meta' });
+    const bits = [`${r.listName} 第 ${r.seq} 项`];
+    if (r.category) bits.push(r.category);
+    if (r.departments.length) bits.push(r.departments.join('、'));
+    for (const b of bits) {
+      const span = el('span');
+      highlight(span, b, marks);
+      meta.append(span);
+    }
+    if (MATCH_NOTE[r.match]) meta.append(el('span', { className: 'match-note', textContent: `${MATCH_NOTE[r.match]}匹配` }));
+    li.append(h, meta);
+    if (r.body) {
+      const p = el('p', { className: 'snippet' });
+      highlight(p, snippet(r.body, marks), marks);
+      li.append(p);
+    }
+    return li;
+  };
+
+  const noResults = (q, r) => {
+    const box = el('div', { className: 'no-results' });
+    box.append(el('p', { textContent: `没有找到包含“${q}”的事项。` }));
+    if (r.suggestions.length) {
+      const p = el('p', { textContent: '您是不是要找：' });
+      r.suggestions.forEach((s, i) => p.append(...(i ? ['、'] : []), searchLink(s)));
+      box.append(p);
+    }
+    const tips = el('ul');
+    tips.append(el('li', { textContent: '减少或换一个关键词，如只输入“低保”“宅基地”；检查是否有错别字。' }));
+    tips.append(el('li', {}, '按', el('a', { href: `${base}categories/`, textContent: '事项类别' }), '或', el('a', { href: `${base}departments/`, textContent: '上级部门' }), '浏览全部事项。'));
+    tips.append(el('li', {}, '仍然找不到，请', el('a', { href: `${base}contact/`, textContent: '联系我们' }), '。'));
+    box.append(tips);
+    return box;
+  };
+
   const render = async () => {
+    const mine = ++generation;
     results.dataset.state = 'loading';
     results.replaceChildren();
+    results.parentElement.querySelector('.search-extra')?.remove();
     const q = input.value.trim();
     if (!q) {
       status.textContent = '请输入要查找的事项、部门或关键词，例如：低保、宅基地、高龄津贴、疏附县水利局。';
@@ -294,59 +640,60 @@ function init() {
       return;
     }
     status.textContent = '正在查找…';
+    const want = Object.fromEntries(filters.map((s) => [s.name, s.value]));
+    let r;
+    let shownItems;
     try {
-      await load();
+      r = await engine.run(q, want);
+      shownItems = await r.items(PAGE);
     } catch (e) {
+      if (mine !== generation) return;
       status.textContent = '搜索索引加载失败，请稍后重试，或按事项类别、上级部门查看。';
-      results.dataset.state = 'ready';
+      results.dataset.state = 'error';
       return;
     }
-    const ps = parts(q);
-    const all = search(index, q, base);
-    const want = Object.fromEntries(filters.map((s) => [s.name, s.value]));
-    const shown = all.filter(
-      (r) =>
-        (!want.list || r.list === want.list) &&
-        (!want.category || r.category === want.category) &&
-        (!want.department || r.departments.includes(want.department)),
-    );
-    const filtered = shown.length !== all.length;
-    if (shown.length === 0) {
-      status.textContent = all.length
-        ? `找到 ${all.length} 个包含“${q}”的事项，但都不符合筛选条件。可以清除筛选后再看。`
-        : `没有找到包含“${q}”的事项。可以减少或换一个关键词（如只输入“低保”），检查是否有错别字，或按事项类别、上级部门查看。`;
+    if (mine !== generation) return;
+    const ps = r.parts;
+    const count = `${r.approximate ? '约 ' : ''}${r.total}`;
+    const extra = el('div', { className: 'search-extra' });
+    if (r.total === 0) {
+      status.textContent = r.filteredOut
+        ? `找到 ${r.filteredOut} 个包含“${q}”的事项，但都不符合筛选条件。可以清除筛选后再看。`
+        : `没有找到包含“${q}”的事项。`;
+      if (!r.filteredOut) extra.append(noResults(q, r));
+    } else if (r.corrected) {
+      status.textContent = `没有找到包含“${q}”的事项。您是不是要找：“${r.corrected}”？下面是“${r.corrected}”的 ${count} 个结果。`;
+      const p = el('p', { className: 'suggestions', textContent: '您是不是要找：' });
+      r.suggestions.forEach((s, i) => p.append(...(i ? ['、'] : []), searchLink(s)));
+      results.before(p);
+      p.classList.add('search-extra');
     } else {
-      status.textContent = filtered
-        ? `找到 ${all.length} 个包含“${q}”的事项，筛选后显示 ${shown.length} 个。`
-        : `找到 ${shown.length} 个包含“${q}”的事项。`;
+      const exact = shownItems.filter((x) => x.match === 'exact').length;
+      let text = exact === 0 && shownItems.length ? `没有找到包含“${q}”的事项，下面是相近的 ${count} 个结果。` : `找到 ${count} 个与“${q}”有关的事项。`;
+      if (r.filteredOut) text += `（另有 ${r.filteredOut} 个不符合筛选条件）`;
+      if (r.synonyms.length) text += ` 同时搜索了：${r.synonyms.join('、')}。`;
+      status.textContent = text;
     }
-    for (const r of shown) {
-      const li = document.createElement('li');
-      li.className = 'result';
-      const h = document.createElement('h2');
-      const a = document.createElement('a');
-      a.href = r.url;
-      highlight(a, r.title, ps);
-      h.append(a);
-      const meta = document.createElement('p');
-      meta.className = 'result-meta';
-      const bits = [`${r.listName} 第 ${r.seq} 项`];
-      if (r.category) bits.push(r.category);
-      if (r.departments.length) bits.push(r.departments.join('、'));
-      for (const b of bits) {
-        const span = document.createElement('span');
-        highlight(span, b, ps);
-        meta.append(span);
-      }
-      li.append(h, meta);
-      if (r.body) {
-        const p = document.createElement('p');
-        p.className = 'snippet';
-        highlight(p, snippet(r.body, ps), ps);
-        li.append(p);
-      }
-      results.append(li);
-    }
+    for (const x of shownItems) results.append(item(x, ps));
+    if (extra.childNodes.length) results.after(extra);
+    let n = PAGE;
+    const moreButton = () => {
+      if (r.total <= n) return;
+      const b = el('button', { type: 'button', className: 'more', textContent: `显示更多（还有${r.approximate ? '约 ' : ''}${r.total - n} 个）` });
+      const wrap = el('p', { className: 'search-extra' }, b);
+      b.addEventListener('click', async () => {
+        b.disabled = true;
+        const before = n;
+        n += PAGE;
+        const all = await r.items(n);
+        wrap.remove();
+        for (const x of all.slice(before)) results.append(item(x, ps));
+        results.querySelectorAll('.result h2 a')[before]?.focus();
+        moreButton();
+      });
+      results.after(wrap);
+    };
+    moreButton();
     results.dataset.state = 'ready';
   };
 
@@ -365,7 +712,7 @@ function init() {
     readUrl();
     render();
   });
-  input.addEventListener('focus', () => load().catch(() => {}), { once: true });
+  input.addEventListener('focus', () => engine.manifest().catch(() => {}), { once: true });
 
   // Arrow keys move between the box and the results; Enter opens a result.
   form.parentElement.addEventListener('keydown', (e) => {

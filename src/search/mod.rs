@@ -1,0 +1,223 @@
+//! The prebuilt search index, in small files so that a query downloads only
+//! what it needs (see `theme/static/search.js`, which reads them):
+//!
+//! - `search/manifest.json`: how many shards, the filter values, synonyms;
+//! - `search/t/<n>.json`: the inverted index, sharded by token
+//!   ([`postings`]), built with elasticlunr-rs;
+//! - `search/d/<ref>.json`: each matter's text, for the results on screen
+//!   and to check them ([`stored`]);
+//! - `search/f/…`: the matters of each category and department;
+//! - `search/a.json`: the ASCII words, for numbers typed in part (`123`);
+//! - `search/p/<n>.json`, `search/r/<n>.json`: terms by sound, characters'
+//!   readings ([`reading`]).
+//!
+//! Every file has a `.gz` beside it for servers that send those as they are.
+
+mod postings;
+mod reading;
+mod stored;
+pub mod tokenize;
+
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+
+use rayon::prelude::*;
+
+pub use tokenize::{normalize, tokenize, MAX_TOKEN_CHARS};
+
+use crate::content::ListKind;
+use crate::model::{MatterView, Site};
+use crate::output::{put_compressed, Sink};
+
+/// The layout of the files under `search/`; the script refuses others.
+const FORMAT: u32 = 2;
+
+/// A matter's number in the postings: its `seq` and list in one integer
+/// (`seq * 4 + list`), so that lists of them are short and sort by list
+/// within a `seq`. The script decodes it.
+pub fn doc_number(m: &MatterView) -> u64 {
+    u64::from(m.seq) * 4 + list_number(m.list)
+}
+
+fn list_number(list: &str) -> u64 {
+    match list {
+        l if l == ListKind::Basic.key() => 0,
+        l if l == ListKind::Cooperative.key() => 1,
+        _ => 2,
+    }
+}
+
+/// A matter's stored file name: `b12` is basic-012.
+pub fn doc_ref(m: &MatterView) -> String {
+    let prefix = ['b', 'c', 'r'][list_number(m.list) as usize];
+    format!("{prefix}{}", m.seq)
+}
+
+/// The body as plain text: every section, headings included.
+fn body_text(m: &MatterView) -> String {
+    let mut out = String::new();
+    for s in &m.sections {
+        out.push_str(&s.heading);
+        out.push('\n');
+        out.push_str(&s.text);
+        out.push('\n');
+    }
+    out.trim_end().to_string()
+}
+
+/// What is indexed and stored of one matter: title, category,
+/// departments, body.
+pub struct Doc<'a> {
+    number: u64,
+    reference: String,
+    fields: [Cow<'a, str>; 4],
+}
+
+fn docs(site: &Site) -> Vec<Doc<'_>> {
+    site.matters
+        .par_iter()
+        .map(|m| Doc {
+            number: doc_number(m),
+            reference: doc_ref(m),
+            fields: [
+                m.title.as_str().into(),
+                m.category.as_ref().map_or("", |c| c.name.as_str()).into(),
+                m.departments
+                    .iter()
+                    .map(|d| d.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、")
+                    .into(),
+                body_text(m).into(),
+            ],
+        })
+        .collect()
+}
+
+/// Every ASCII word in the index, for a query that types part of one.
+fn ascii_words(docs: &[Doc]) -> BTreeSet<String> {
+    docs.par_iter()
+        .map(|d| {
+            let mut words = BTreeSet::new();
+            for f in &d.fields {
+                tokenize::index_tokens(f, |t| {
+                    if t.is_ascii() {
+                        words.insert(t.to_string());
+                    }
+                });
+            }
+            words
+        })
+        .reduce(BTreeSet::new, |mut a, b| {
+            a.extend(b);
+            a
+        })
+}
+
+#[derive(serde::Serialize)]
+struct Manifest<'a> {
+    format: u32,
+    docs: usize,
+    shards: u32,
+    terms: u32,
+    readings: u32,
+    categories: Vec<&'a str>,
+    departments: Vec<&'a str>,
+}
+
+/// Writes everything under `search/`.
+pub fn write_index(site: &Site, out: &dyn Sink) -> Result<(), String> {
+    let docs = docs(site);
+    let text_bytes: usize = docs
+        .iter()
+        .flat_map(|d| d.fields.iter())
+        .map(|f| f.len())
+        .sum();
+    let shards = postings::shard_count(text_bytes);
+    postings::write_shards(&docs, shards, out)?;
+    stored::write_docs(&docs, out)?;
+    stored::write_facets(site, out)?;
+    let words = serde_json::to_vec(&ascii_words(&docs)).map_err(|e| e.to_string())?;
+    put_compressed(out, "search/a.json", &words).map_err(|e| e.to_string())?;
+    let terms = reading::write(site, &[], out)?;
+    let manifest = Manifest {
+        format: FORMAT,
+        docs: docs.len(),
+        shards,
+        terms,
+        readings: reading::READING_SHARDS,
+        categories: site.categories.iter().map(|c| c.name.as_str()).collect(),
+        departments: site.departments.iter().map(|d| d.name.as_str()).collect(),
+    };
+    let json = serde_json::to_vec(&manifest).map_err(|e| e.to_string())?;
+    put_compressed(out, "search/manifest.json", &json).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::Output;
+    use std::sync::Mutex;
+
+    fn doc<'a>(number: u64, body: &'a str) -> Doc<'a> {
+        Doc {
+            number,
+            reference: format!("b{}", number / 4),
+            fields: ["".into(), "".into(), "".into(), body.into()],
+        }
+    }
+
+    #[test]
+    fn every_token_is_in_its_shard_with_every_document() {
+        let bodies: Vec<String> = (0..60)
+            .map(|i| {
+                format!(
+                    "第{i}项：低保审核、宅基地审批、12345热线{}",
+                    "乡镇".repeat(i % 3)
+                )
+            })
+            .collect();
+        let docs: Vec<Doc> = bodies
+            .iter()
+            .enumerate()
+            .map(|(i, b)| doc(i as u64 * 4, b))
+            .collect();
+        let out = Mutex::new(Output::default());
+        let shards = 8;
+        postings::write_shards(&docs, shards, &out).unwrap();
+        let out = out.into_inner().unwrap();
+        let read = |rel: &str| -> serde_json::Value {
+            serde_json::from_slice(out.get(rel).unwrap_or_else(|| panic!("{rel} missing"))).unwrap()
+        };
+        for token in ["低保", "低", "乡镇", "12345"] {
+            let shard = read(&format!(
+                "search/t/{}.json",
+                postings::shard_of(token, shards)
+            ));
+            let mut entry = shard[token].clone();
+            if let Some(own) = entry.as_str() {
+                entry = read(&format!("search/t/{own}.json"));
+            }
+            let got = postings::decode(&entry);
+            let want: Vec<u64> = (0..60u64)
+                .filter(|i| bodies[*i as usize].contains(token))
+                .map(|i| i * 4)
+                .collect();
+            assert_eq!(got.get("b"), Some(&want), "{token}");
+        }
+        for shard in 0..shards {
+            assert!(
+                out.get(&format!("search/t/{shard}.json")).is_some(),
+                "shard {shard}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_huge_word_serialises() {
+        let word = "a".repeat(24_000);
+        let docs = [doc(4, &word)];
+        let out = Mutex::new(Output::default());
+        assert!(postings::write_shards(&docs, 8, &out).is_ok());
+    }
+}

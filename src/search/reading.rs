@@ -1,0 +1,249 @@
+//! How terms sound, for people who type pinyin or pick the wrong character
+//! of the right sound. Titles (and category and department names, and the
+//! synonym dictionary) are cut into words with jieba; every word, and every
+//! run of two or three words, is a term. The terms are written by their
+//! readings into `search/p/<n>.json`:
+//!
+//! ```json
+//! {"dibao": [["低保", 3]], "^db": [...], "~dibao": [...]}
+//! ```
+//!
+//! keyed by the syllables joined (`dibao`), by the initials (`^db`) and by
+//! the folded syllables (`~dibao`, see [`fold`]): a pinyin query finds
+//! terms whose words it spells, never a run across a word boundary
+//! (`dibao` is not 水源地|保护); a query that finds nothing is read aloud
+//! with `search/r/<n>.json` (each character's readings) and its folded
+//! reading names what was meant (宅机地 → 宅基地). The number is how many
+//! titles hold the term, to rank suggestions.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use jieba_rs::Jieba;
+use pinyin::{ToPinyin, ToPinyinMulti};
+use rayon::prelude::*;
+
+use super::tokenize::{hash, is_han, normalize};
+use crate::model::Site;
+use crate::output::{put_compressed, Sink};
+
+/// Character readings are split by code point into this many files.
+pub const READING_SHARDS: u32 = 32;
+
+/// At most this many terms are kept under one key (initials are shared by
+/// many words); the most frequent first.
+const TERMS_PER_KEY: usize = 24;
+
+fn jieba() -> &'static Jieba {
+    static JIEBA: OnceLock<Jieba> = OnceLock::new();
+    JIEBA.get_or_init(Jieba::new)
+}
+
+/// A character's plain readings (`ü` written `v`), the usual one first.
+fn readings(c: char) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    if let Some(multi) = c.to_pinyin_multi() {
+        for p in multi {
+            let plain = p.plain().replace('ü', "v");
+            if !out.contains(&plain) {
+                out.push(plain);
+            }
+        }
+    } else if let Some(p) = c.to_pinyin() {
+        out.push(p.plain().replace('ü', "v"));
+    }
+    out
+}
+
+/// A term's usual reading, one syllable per character; `None` when a
+/// character has none.
+pub fn reading(term: &str) -> Option<Vec<String>> {
+    term.chars()
+        .map(|c| c.to_pinyin().map(|p| p.plain().replace('ü', "v")))
+        .collect()
+}
+
+/// A syllable as people who mix up similar sounds would type it: zh/ch/sh
+/// as z/c/s, l as n, a final ng as n, v as u. The script folds the same.
+pub fn fold(syllable: &str) -> String {
+    let mut s = syllable.to_string();
+    for (from, to) in [("zh", "z"), ("ch", "c"), ("sh", "s")] {
+        if let Some(rest) = s.strip_prefix(from) {
+            s = format!("{to}{rest}");
+            break;
+        }
+    }
+    if let Some(rest) = s.strip_prefix('l') {
+        s = format!("n{rest}");
+    }
+    if let Some(rest) = s.strip_suffix("ng") {
+        s = format!("{rest}n");
+    }
+    s.replace('v', "u")
+}
+
+/// Terms of one name: its words of two or more Chinese characters, and
+/// runs of two or three such words (低保审核 = 低保 + 审核; a run through a
+/// one-character word such as 和 is no term).
+fn terms_of(name: &str) -> Vec<String> {
+    let name = normalize(name);
+    let mut out = Vec::new();
+    for run in name.split(|c: char| !is_han(c)).filter(|r| !r.is_empty()) {
+        let words = jieba().cut(run, false);
+        for start in 0..words.len() {
+            let mut term = String::new();
+            for word in words.iter().skip(start).take(3) {
+                if word.chars().count() < 2 {
+                    break;
+                }
+                term.push_str(word);
+                out.push(term.clone());
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Every term of the site and in how many titles it stands.
+fn terms(site: &Site) -> BTreeMap<String, u32> {
+    let per_title: Vec<Vec<String>> = site
+        .matters
+        .par_iter()
+        .map(|m| terms_of(&m.title))
+        .collect();
+    let mut counts: BTreeMap<String, u32> = BTreeMap::new();
+    for terms in per_title {
+        for t in terms {
+            *counts.entry(t).or_insert(0) += 1;
+        }
+    }
+    let names = site
+        .categories
+        .iter()
+        .map(|c| c.name.as_str())
+        .chain(site.departments.iter().map(|d| d.name.as_str()));
+    for name in names {
+        for t in terms_of(name) {
+            counts.entry(t).or_insert(0);
+        }
+    }
+    counts
+}
+
+/// The keys a term is found by.
+fn keys(syllables: &[String]) -> [String; 3] {
+    [
+        syllables.concat(),
+        format!(
+            "^{}",
+            syllables
+                .iter()
+                .filter_map(|s| s.chars().next())
+                .collect::<String>()
+        ),
+        format!("~{}", syllables.iter().map(|s| fold(s)).collect::<String>()),
+    ]
+}
+
+/// Writes the term files and the character readings; returns how many
+/// term files there are.
+pub fn write(site: &Site, extra_terms: &[String], out: &dyn Sink) -> Result<u32, String> {
+    let mut counts = terms(site);
+    for t in extra_terms {
+        counts.entry(normalize(t)).or_insert(0);
+    }
+    // key → (term, count)
+    let mut by_key: BTreeMap<String, Vec<(&str, u32)>> = BTreeMap::new();
+    let mut entries: usize = 0;
+    for (term, count) in &counts {
+        let Some(syllables) = reading(term) else {
+            continue;
+        };
+        for key in keys(&syllables) {
+            by_key.entry(key).or_default().push((term, *count));
+            entries += 1;
+        }
+    }
+    // About 150 terms, 3 KB, a file.
+    let shards = u32::try_from((entries / 150).max(1).next_power_of_two())
+        .unwrap_or(1 << 16)
+        .clamp(4, 1 << 16);
+    let mut files: Vec<BTreeMap<String, Vec<(&str, u32)>>> = vec![BTreeMap::new(); shards as usize];
+    for (key, mut entries) in by_key.into_iter() {
+        entries.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        entries.truncate(TERMS_PER_KEY);
+        files[(hash(&key) & (shards - 1)) as usize].insert(key, entries);
+    }
+    files.par_iter().enumerate().try_for_each(|(i, file)| {
+        let json = serde_json::to_vec(file).map_err(|e| e.to_string())?;
+        put_compressed(out, &format!("search/p/{i}.json"), &json).map_err(|e| e.to_string())
+    })?;
+    write_readings(out)?;
+    Ok(shards)
+}
+
+/// `search/r/<n>.json`: every common Chinese character's readings, by code
+/// point modulo [`READING_SHARDS`].
+fn write_readings(out: &dyn Sink) -> Result<(), String> {
+    (0..READING_SHARDS).into_par_iter().try_for_each(|shard| {
+        let table: BTreeMap<String, String> = ('\u{4e00}'..='\u{9fff}')
+            .filter(|c| *c as u32 % READING_SHARDS == shard)
+            .filter_map(|c| {
+                let r = readings(c);
+                (!r.is_empty()).then(|| (c.to_string(), r.join(" ")))
+            })
+            .collect();
+        let json = serde_json::to_vec(&table).map_err(|e| e.to_string())?;
+        put_compressed(out, &format!("search/r/{shard}.json"), &json).map_err(|e| e.to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_are_cut_into_words_and_runs_of_words() {
+        let terms = terms_of("水源地保护");
+        assert!(terms.contains(&"水源地".to_string()), "{terms:?}");
+        assert!(!terms.iter().any(|t| t == "地保"), "{terms:?}");
+        let terms = terms_of("低保审核");
+        assert!(terms.contains(&"低保".to_string()), "{terms:?}");
+        assert!(terms.contains(&"低保审核".to_string()), "{terms:?}");
+    }
+
+    #[test]
+    fn terms_are_found_by_sound() {
+        let s = reading("宅基地").unwrap();
+        assert_eq!(s, ["zhai", "ji", "di"]);
+        assert_eq!(keys(&s), ["zhaijidi", "^zjd", "~zaijidi"]);
+        // 宅机地 sounds the same: the folded key names 宅基地.
+        assert_eq!(keys(&reading("宅机地").unwrap())[2], "~zaijidi");
+        assert_eq!(fold("zhuang"), "zuan");
+        assert_eq!(fold("lv"), "nu");
+        assert_eq!(reading("方略").unwrap(), ["fang", "lve"]);
+    }
+
+    #[test]
+    fn hash_and_fold_agree_with_the_shared_vectors() {
+        let text = include_str!("../../tests/search/sound-vectors.json");
+        let v: serde_json::Value = serde_json::from_str(text).unwrap();
+        for case in v["hash"].as_array().unwrap() {
+            let t = case["text"].as_str().unwrap();
+            assert_eq!(u64::from(hash(t)), case["hash"].as_u64().unwrap(), "{t:?}");
+        }
+        for case in v["fold"].as_array().unwrap() {
+            let s = case["syllable"].as_str().unwrap();
+            assert_eq!(fold(s), case["folded"].as_str().unwrap(), "{s}");
+        }
+    }
+
+    #[test]
+    fn characters_have_their_readings() {
+        assert_eq!(readings('低'), ["di"]);
+        let xing = readings('行');
+        assert!(xing.contains(&"xing".to_string()) && xing.contains(&"hang".to_string()));
+    }
+}
