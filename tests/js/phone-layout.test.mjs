@@ -224,7 +224,7 @@ test('tap targets are at least 44 px high', async () => {
   await check('', ['.a11y-tools button', '.menu-toggle', '.site-title', '.site-nav a', '.site-search input', '.site-search button', '.home-search input', '.home-search button', '.cards a', '.chips a', '.footer-links a', '.footer-data a'], openMenu);
   await check('basic/', ['.breadcrumbs a', '.jump summary', '.jump a', 'table.matters th[scope="row"] > a', 'table.matters td a', '.back-to-top a'], () => page.click('.jump summary'));
   await check('categories/minsheng/', ['.jump a', 'table.matters th[scope="row"] > a']);
-  await check('departments/minzheng/', ['.jump a', '.back-to-top a']);
+  await check('departments/minzheng/', ['.jump a', '.xref h3 a', '.xref .meta a', '.back-to-top a']);
   await check('search/?q=%E5%AE%85%E5%9F%BA%E5%9C%B0', ['#search-q', '#search-form button', '#search-form select']);
   await check('matters/cooperative-020/', ['.pager a', '.breadcrumbs a']);
   await page.close();
