@@ -150,8 +150,11 @@ test('high contrast: switches the page, kept across pages, passes axe', async ()
 test('a phone-sized list shows matters as cards with their labels', async () => {
   const page = await browser.newPage({ viewport: { width: 375, height: 800 } });
   await open(page, 'cooperative/');
-  const display = await page.evaluate(() => getComputedStyle(document.querySelector('table.matters tr')).display);
-  assert.equal(display, 'block');
+  const display = await page.evaluate(() => getComputedStyle(document.querySelector('table.matters tbody tr')).display);
+  // A card (a flex box, so that its title can come first), not a table row.
+  assert.equal(display, 'flex');
+  const label = await page.evaluate(() => getComputedStyle(document.querySelector('table.matters td.col-seq'), '::before').content);
+  assert.equal(label, '"序号："');
   await page.close();
 });
 

@@ -48,5 +48,31 @@
       });
     }
     sync();
+    menu();
   });
+
+  // The 菜单 button of narrow screens (style.css shows it only when this
+  // script runs, html.js): a disclosure that opens the navigation below it.
+  // Without JavaScript the navigation is simply shown as a list of links.
+  function menu() {
+    var button = document.querySelector('.menu-toggle');
+    var header = document.querySelector('.site-header');
+    var panel = button && document.getElementById(button.getAttribute('aria-controls'));
+    if (!button || !header || !panel) return;
+    function set(open) {
+      button.setAttribute('aria-expanded', String(open));
+      header.classList.toggle('menu-open', open);
+    }
+    button.addEventListener('click', function () {
+      set(button.getAttribute('aria-expanded') !== 'true');
+    });
+    // Escape closes the menu from the button or from inside it, and gives
+    // the focus back to the button so the reader is not lost.
+    header.addEventListener('keydown', function (e) {
+      if (e.key !== 'Escape' || button.getAttribute('aria-expanded') !== 'true') return;
+      if (e.target !== button && !panel.contains(e.target)) return;
+      set(false);
+      button.focus();
+    });
+  }
 })();
