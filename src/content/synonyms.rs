@@ -131,7 +131,7 @@ pub fn parse(text: &str, file: &Path, diags: &mut Diagnostics) -> Vec<SynonymGro
             0 | 1 => {
                 let what = terms.first().map_or_else(
                     || "这一组没有词".to_string(),
-                    |t| format!("这一组只有一个词 “{}”", t.get_ref()),
+                    |t| format!("这一组只有一个词 “{}”", t.get_ref().escape_debug()),
                 );
                 diags
                     .error(file, group_pos, what)
