@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::config::SiteConfig;
 use crate::content::{Content, ListKind, Matter, MatterId};
-use crate::markdown;
+use crate::{markdown, search};
 
 /// A link to a named thing.
 #[derive(Debug, Clone, Serialize)]
@@ -134,6 +134,10 @@ pub struct Site {
     /// Matters whose category is not known yet (未分类).
     pub uncategorized: Vec<usize>,
     pub departments: Vec<DepartmentView>,
+    /// Search synonyms from `content/synonyms.toml`: groups in file order,
+    /// each group's terms in file order, normalized as the search
+    /// tokenizer normalizes text ([`crate::search::normalize`]).
+    pub synonyms: Vec<Vec<String>>,
 }
 
 impl Site {
@@ -305,6 +309,12 @@ pub fn build(config: SiteConfig, content: Content) -> Site {
         })
         .collect();
 
+    let synonyms = content
+        .synonyms
+        .iter()
+        .map(|g| g.terms.iter().map(|t| search::normalize(t)).collect())
+        .collect();
+
     Site {
         intro_title: content.intro.title.clone(),
         intro_html: markdown::to_html(&content.intro.markdown),
@@ -315,6 +325,7 @@ pub fn build(config: SiteConfig, content: Content) -> Site {
         categories,
         uncategorized,
         departments,
+        synonyms,
     }
 }
 

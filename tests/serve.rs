@@ -513,6 +513,29 @@ fn a_broken_theme_or_site_toml_also_shows_the_error_page() {
 }
 
 #[test]
+fn a_broken_synonyms_file_shows_the_error_page_and_its_removal_is_fine() {
+    let site = fixture_site();
+    let server = start(site.path(), &[]);
+    let file = site.path().join("content/synonyms.toml");
+    let good = fs::read_to_string(&file).unwrap();
+    fs::write(
+        &file,
+        format!("{good}\n[[group]]\nterms = [\"领养\", \"抱养\"]\n"),
+    )
+    .unwrap();
+    let r = poll(server.port, "/", "the synonyms error page", |r| {
+        r.body.contains("网站暂时无法生成")
+    });
+    assert!(r.body.contains("content/synonyms.toml:14:"), "{}", r.body);
+    assert!(r.body.contains("只能属于一组"), "{}", r.body);
+    // The file is optional: without it the site is back.
+    fs::remove_file(&file).unwrap();
+    poll(server.port, "/", "the home page is back", |r| {
+        r.status == 200
+    });
+}
+
+#[test]
 fn without_port_the_default_or_a_later_one_is_used() {
     let site = fixture_site();
     // Hold the default port (unless something else already does).

@@ -10,10 +10,10 @@ use walkdir::WalkDir;
 
 use crate::diagnostics::Diagnostics;
 
-use super::{CATEGORIES_FILE, DEPARTMENTS_FILE, INTRO_FILE};
+use super::{CATEGORIES_FILE, DEPARTMENTS_FILE, INTRO_FILE, SYNONYMS_FILE};
 
 /// Files at the top of `content/` that are not matters.
-const SITE_FILES: [&str; 3] = [INTRO_FILE, CATEGORIES_FILE, DEPARTMENTS_FILE];
+const SITE_FILES: [&str; 4] = [INTRO_FILE, CATEGORIES_FILE, DEPARTMENTS_FILE, SYNONYMS_FILE];
 
 /// The site root, resolved, against which links are judged.
 pub struct Boundary {

@@ -1,5 +1,5 @@
-//! Loading `content/`: matter files, the two registries and the home page's
-//! introduction, as written by the clerk. Nothing here judges whether the
+//! Loading `content/`: matter files, the two registries, the home page's
+//! introduction and the search synonyms, as written by the clerk. Nothing here judges whether the
 //! pieces agree with each other; that is `validate`'s job.
 
 mod files;
@@ -7,6 +7,7 @@ mod front_matter;
 mod matter;
 mod registry;
 mod sections;
+mod synonyms;
 
 use std::path::{Path, PathBuf};
 
@@ -22,6 +23,7 @@ pub use matter::{
 };
 pub use registry::{Category, Department, Registry};
 pub use sections::{parse_sections, Body, Section};
+pub use synonyms::{SynonymGroup, MAX_GROUPS, MAX_GROUP_TERMS, MAX_TERM_CHARS, MIN_TERM_CHARS};
 
 /// Everything under `content/`, parsed but not yet cross-checked.
 #[derive(Debug)]
@@ -33,6 +35,8 @@ pub struct Content {
     pub categories: Vec<Category>,
     pub departments: Vec<Department>,
     pub matters: Vec<Matter>,
+    /// Search synonyms, in file order; empty without `synonyms.toml`.
+    pub synonyms: Vec<SynonymGroup>,
 }
 
 /// `content/_index.md`: the 说明 shown on the home page.
@@ -49,6 +53,7 @@ pub struct Intro {
 pub const INTRO_FILE: &str = "_index.md";
 pub const CATEGORIES_FILE: &str = "categories.toml";
 pub const DEPARTMENTS_FILE: &str = "departments.toml";
+pub const SYNONYMS_FILE: &str = "synonyms.toml";
 
 /// Loads `root/content`. Paths in diagnostics are relative to `root`.
 pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Content> {
@@ -69,6 +74,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Content> {
     let departments =
         registry::load_departments(&dir.join(DEPARTMENTS_FILE), &rel, &boundary, diags);
     let intro = load_intro(&dir.join(INTRO_FILE), &rel, &boundary, diags);
+    let synonyms = synonyms::load(&dir.join(SYNONYMS_FILE), &rel, &boundary, diags);
     let files = files::matter_files(&dir, &boundary, &rel, diags);
 
     let results: Vec<Result<Matter, Vec<Diagnostic>>> = files
@@ -106,6 +112,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Content> {
         categories,
         departments,
         matters,
+        synonyms,
     })
 }
 

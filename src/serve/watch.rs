@@ -202,6 +202,7 @@ mod tests {
             &event(write, "/site/theme/static/style.css")
         ));
         assert!(relevant(root, &event(write, "/site/site.toml")));
+        assert!(relevant(root, &event(write, "/site/content/synonyms.toml")));
         assert!(relevant(
             root,
             &event(
