@@ -1,7 +1,11 @@
 //! The prebuilt search index, in small files so that a query downloads only
 //! what it needs (see `theme/static/search.js`, which reads them):
 //!
-//! - `search/manifest.json`: how many shards, the filter values, synonyms;
+//! - `search/manifest.json`: how many shards of each kind, the filter values;
+//! - `search/s.json`: the synonym groups (`content/synonyms.toml`); the
+//!   shards also hold, as the token `#g<i>`, the matters in which a term of
+//!   the i-th group occurs, so that a query for 医保 fetches one entry for
+//!   all of 医疗保险, 医疗保障, … instead of the shards of each;
 //! - `search/t/<n>.json`: the inverted index, sharded by token
 //!   ([`postings`]), built with elasticlunr-rs;
 //! - `search/d/<ref>.json`: each matter's text, for the results on screen
@@ -21,6 +25,7 @@ pub mod tokenize;
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 
+use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
 
 pub use tokenize::{normalize, tokenize, MAX_TOKEN_CHARS};
@@ -71,15 +76,52 @@ pub struct Doc<'a> {
     number: u64,
     reference: String,
     fields: [Cow<'a, str>; 4],
+    /// Per field, the synonym groups with a term in it.
+    groups: [Vec<u32>; 4],
 }
 
-fn docs(site: &Site) -> Vec<Doc<'_>> {
+/// Finds the terms of the synonym groups in a text, and so the groups.
+struct SynonymFinder {
+    matcher: Option<AhoCorasick>,
+    group_of: Vec<u32>,
+}
+
+impl SynonymFinder {
+    fn new(groups: &[Vec<String>]) -> SynonymFinder {
+        let mut terms = Vec::new();
+        let mut group_of = Vec::new();
+        for (g, group) in groups.iter().enumerate() {
+            for term in group {
+                terms.push(term.as_str());
+                group_of.push(u32::try_from(g).unwrap_or(u32::MAX));
+            }
+        }
+        SynonymFinder {
+            matcher: AhoCorasick::new(&terms).ok(),
+            group_of,
+        }
+    }
+
+    fn groups(&self, text: &str) -> Vec<u32> {
+        let Some(matcher) = &self.matcher else {
+            return Vec::new();
+        };
+        let text = normalize(text);
+        let mut found: Vec<u32> = matcher
+            .find_overlapping_iter(&text)
+            .map(|m| self.group_of[m.pattern().as_usize()])
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+}
+
+fn docs<'a>(site: &'a Site, synonyms: &SynonymFinder) -> Vec<Doc<'a>> {
     site.matters
         .par_iter()
-        .map(|m| Doc {
-            number: doc_number(m),
-            reference: doc_ref(m),
-            fields: [
+        .map(|m| {
+            let fields: [Cow<str>; 4] = [
                 m.title.as_str().into(),
                 m.category.as_ref().map_or("", |c| c.name.as_str()).into(),
                 m.departments
@@ -89,7 +131,13 @@ fn docs(site: &Site) -> Vec<Doc<'_>> {
                     .join("、")
                     .into(),
                 body_text(m).into(),
-            ],
+            ];
+            Doc {
+                number: doc_number(m),
+                reference: doc_ref(m),
+                groups: std::array::from_fn(|f| synonyms.groups(&fields[f])),
+                fields,
+            }
         })
         .collect()
 }
@@ -127,7 +175,7 @@ struct Manifest<'a> {
 
 /// Writes everything under `search/`.
 pub fn write_index(site: &Site, out: &dyn Sink) -> Result<(), String> {
-    let docs = docs(site);
+    let docs = docs(site, &SynonymFinder::new(&site.synonyms));
     let text_bytes: usize = docs
         .iter()
         .flat_map(|d| d.fields.iter())
@@ -139,7 +187,10 @@ pub fn write_index(site: &Site, out: &dyn Sink) -> Result<(), String> {
     stored::write_facets(site, out)?;
     let words = serde_json::to_vec(&ascii_words(&docs)).map_err(|e| e.to_string())?;
     put_compressed(out, "search/a.json", &words).map_err(|e| e.to_string())?;
-    let terms = reading::write(site, &[], out)?;
+    let synonyms = serde_json::to_vec(&site.synonyms).map_err(|e| e.to_string())?;
+    put_compressed(out, "search/s.json", &synonyms).map_err(|e| e.to_string())?;
+    let synonym_terms: Vec<String> = site.synonyms.iter().flatten().cloned().collect();
+    let terms = reading::write(site, &synonym_terms, out)?;
     let manifest = Manifest {
         format: FORMAT,
         docs: docs.len(),
@@ -164,6 +215,7 @@ mod tests {
             number,
             reference: format!("b{}", number / 4),
             fields: ["".into(), "".into(), "".into(), body.into()],
+            groups: Default::default(),
         }
     }
 
@@ -211,6 +263,36 @@ mod tests {
                 "shard {shard}"
             );
         }
+    }
+
+    #[test]
+    fn a_synonym_group_lists_the_matters_holding_any_of_its_terms() {
+        let finder = SynonymFinder::new(&[
+            vec!["医保".into(), "医疗保险".into()],
+            vec!["户口".into(), "户籍".into()],
+        ]);
+        assert_eq!(finder.groups("基本医疗保险参保"), [0]);
+        assert_eq!(finder.groups("办医保、迁户口"), [0, 1]);
+        assert_eq!(finder.groups("ＡＢＣ"), Vec::<u32>::new());
+        let bodies = ["城乡居民基本医疗保险", "医保报销", "户籍管理", "低保"];
+        let docs: Vec<Doc> = bodies
+            .iter()
+            .enumerate()
+            .map(|(i, b)| Doc {
+                groups: [vec![], vec![], vec![], finder.groups(b)],
+                ..doc(i as u64 * 4, b)
+            })
+            .collect();
+        let out = Mutex::new(Output::default());
+        postings::write_shards(&docs, 8, &out).unwrap();
+        let out = out.into_inner().unwrap();
+        let token = postings::group_token(0);
+        let shard: serde_json::Value = serde_json::from_slice(
+            out.get(&format!("search/t/{}.json", postings::shard_of(&token, 8)))
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(postings::decode(&shard[&token]).get("b"), Some(&vec![0, 4]));
     }
 
     #[test]

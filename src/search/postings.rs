@@ -44,6 +44,12 @@ pub fn shard_count(text_bytes: usize) -> u32 {
     u32::try_from(n).unwrap_or(1 << 16)
 }
 
+/// The token standing for "a term of synonym group `g` occurs here"; it
+/// cannot be a word token (those have no `#`).
+pub fn group_token(g: u32) -> String {
+    format!("#g{g}")
+}
+
 pub fn shard_of(token: &str, shards: u32) -> u32 {
     hash(token) & (shards - 1)
 }
@@ -82,6 +88,13 @@ fn write_pass(
                     *counts.entry((shard, token.to_string())).or_insert(0) += 1;
                 }
             });
+            for group in &doc.groups[field] {
+                let token = group_token(*group);
+                let shard = shard_of(&token, shards);
+                if shard % passes == pass {
+                    counts.insert((shard, token), 1);
+                }
+            }
             for ((shard, token), n) in counts.drain() {
                 let entry = built.entry(shard).or_default();
                 // elasticlunr's term frequency: the square root of the count.

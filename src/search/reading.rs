@@ -1,7 +1,7 @@
 //! How terms sound, for people who type pinyin or pick the wrong character
 //! of the right sound. Titles (and category and department names, and the
 //! synonym dictionary) are cut into words with jieba; every word, and every
-//! run of two or three words, is a term. The terms are written by their
+//! run of two or three words, is a term; so is every synonym. The terms are written by their
 //! readings into `search/p/<n>.json`:
 //!
 //! ```json

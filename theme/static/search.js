@@ -24,6 +24,9 @@ const WEIGHT = [3, 2, 2, 1];
 const FORMAT = 2;
 /** How a matter was found, best first; also its `data-match`. */
 export const MATCHES = ['exact', 'synonym', 'pinyin', 'suggested'];
+/** Alternatives of a part rank: as typed, a synonym, a pinyin term, a
+ * synonym of a pinyin term; each rank is shown as one of MATCHES. */
+const MATCH_OF_RANK = ['exact', 'synonym', 'pinyin', 'pinyin'];
 /** Results shown at a time. */
 export const PAGE = 20;
 /** Matters checked against their text before the first page is shown, so
@@ -213,6 +216,15 @@ export function createSearch(fetchJson, base = '/') {
     return { docs, check };
   };
 
+  /** The documents holding a term of synonym group `g`, found at build time. */
+  const groupCandidates = async (g) => {
+    const docs = new Map();
+    (await postings(`#g${g}`)).forEach((nums, f) => {
+      for (const n of nums) docs.set(n, (docs.get(n) || 0) | (1 << f));
+    });
+    return { docs, check: false };
+  };
+
   /** Terms of titles whose pinyin (or its initials) is `part`. */
   const pinyinTerms = async (part) => {
     if (!/^[a-z]{2,}$/.test(part)) return [];
@@ -226,14 +238,25 @@ export function createSearch(fetchJson, base = '/') {
     return [...new Set(found.map(([t]) => t))].slice(0, PINYIN_TERMS);
   };
 
-  /** The other terms of the synonym groups whose term occurs in `part`,
-   * each put in its place: 办医保 → 办医疗保险. */
-  const synonymsOf = (m, part) => {
+  /**
+   * What a part may stand for through the synonym groups: every group with
+   * a term in the part (办医保 holds 医保), as the matters that hold any of
+   * the group's other terms (the index lists them under `#g<i>`). The rest
+   * of the part (办) is let go: a person's extra words rarely are the
+   * document's.
+   */
+  const synonymsOf = (groups, part, match) => {
+    const hits = [];
+    groups.forEach((group, g) => {
+      const inPart = group.filter((t) => part.includes(t));
+      if (inPart.length) hits.push({ g, longest: inPart.sort((a, b) => b.length - a.length)[0] });
+    });
     const out = [];
-    for (const group of m.synonyms || []) {
-      const hit = group.filter((t) => part.includes(t)).sort((a, b) => b.length - a.length)[0];
-      if (!hit) continue;
-      for (const t of group) if (t !== hit && !part.includes(t)) out.push({ text: part.replace(hit, t), term: t });
+    for (const { g, longest } of hits) {
+      // 残疾证 holds 残疾 too: only the group of the longer word counts.
+      if (hits.some((h) => h.longest.length > longest.length && h.longest.includes(longest))) continue;
+      const others = groups[g].filter((t) => !part.includes(t));
+      if (others.length) out.push({ texts: others, group: g, match });
     }
     return out;
   };
@@ -310,19 +333,23 @@ export function createSearch(fetchJson, base = '/') {
    * `url` under `base`.
    */
   async function run(query, filters = {}) {
-    const m = await manifest();
+    const [m, groups] = await Promise.all([manifest(), get('s.json')]);
     const ps = parts(query);
     const empty = { parts: ps, total: 0, approximate: false, synonyms: [], suggestions: [], corrected: null, filteredOut: 0, items: async () => [] };
     if (ps.length === 0) return empty;
-    // Per part, the texts that satisfy it, with how they were found.
+    // Per part, what satisfies it: texts of which one must occur, and how
+    // they were found.
     const alternatives = await Promise.all(
       ps.map(async (p) => [
-        { text: p, match: 0 },
-        ...synonymsOf(m, p).map((s) => ({ text: s.text, term: s.term, match: 1 })),
-        ...(await pinyinTerms(p)).map((t) => ({ text: t, match: 2, pinyin: true })),
+        { texts: [p], match: 0 },
+        ...synonymsOf(groups, p, 1),
+        // A pinyin term stands for its synonyms too (yibao → 医保 → 医疗保险).
+        ...(await pinyinTerms(p)).flatMap((t) => [{ texts: [t], match: 2 }, ...synonymsOf(groups, t, 3)]),
       ]),
     );
-    const found = await Promise.all(alternatives.map((alts) => Promise.all(alts.map((a) => candidates(a.text)))));
+    const found = await Promise.all(
+      alternatives.map((alts) => Promise.all(alts.map((a) => (a.group === undefined ? candidates(a.texts[0]) : groupCandidates(a.group))))),
+    );
     // Per document: per part, the best (match, weight) of an alternative.
     const docs = new Map();
     ps.forEach((_, i) => {
@@ -345,7 +372,9 @@ export function createSearch(fetchJson, base = '/') {
     ranked = ranked.filter((d) => (!filters.list || LISTS[d.number % 4] === filters.list) && (allowed === null || allowed.has(d.number)));
     const filteredOut = before - ranked.length;
     order(ranked);
-    const synonymsUsed = [...new Set(alternatives.flatMap((alts, i) => alts.filter((a, j) => a.match === 1 && found[i][j].docs.size > 0).map((a) => a.term)))];
+    const synonymsUsed = [
+      ...new Set(alternatives.flatMap((alts, i) => alts.filter((a, j) => a.match === 1 && found[i][j].docs.size > 0).flatMap((a) => a.texts))),
+    ];
 
     // Confirms documents against their text, as many as asked.
     const confirm = async (list) => {
@@ -370,6 +399,8 @@ export function createSearch(fetchJson, base = '/') {
       total: ranked.length,
       approximate: unsure.some((d) => d.confirmed === undefined),
       synonyms: ranked.some((d) => d.match === 1) ? synonymsUsed : [],
+      /** How many results each way of finding gave (of `total`). */
+      counts: () => Object.fromEntries(MATCHES.map((k) => [k, ranked.filter((d) => MATCH_OF_RANK[d.match] === k).length])),
       suggestions: [],
       corrected: null,
       filteredOut,
@@ -461,7 +492,7 @@ function verify(d, doc) {
     for (const o of options) {
       let w = 0;
       texts.forEach((t, f) => {
-        if (t.includes(o.alt.text)) w = Math.max(w, WEIGHT[f]);
+        if (o.alt.texts.some((x) => t.includes(x))) w = Math.max(w, WEIGHT[f]);
       });
       if (w === 0) continue;
       if (!best || o.alt.match < best.match || (o.alt.match === best.match && w > best.w)) best = { match: o.alt.match, w };
@@ -484,9 +515,9 @@ function shown(d) {
     category: d.doc.category,
     departments: d.doc.departments ? d.doc.departments.split('、') : [],
     body: d.doc.body,
-    match: MATCHES[d.match],
+    match: MATCH_OF_RANK[d.match],
     // What to mark in the text: the parts, or what stood for them.
-    marks: [...new Set(d.parts.flatMap((options) => options.filter((o) => o.alt.match === d.match || o.alt.match === 0).map((o) => o.alt.text)))],
+    marks: [...new Set(d.parts.flatMap((options) => options.filter((o) => o.alt.match === d.match || o.alt.match === 0).flatMap((o) => o.alt.texts)))],
   };
 }
 
@@ -668,10 +699,15 @@ function init() {
       results.before(p);
       p.classList.add('search-extra');
     } else {
-      const exact = shownItems.filter((x) => x.match === 'exact').length;
-      let text = exact === 0 && shownItems.length ? `没有找到包含“${q}”的事项，下面是相近的 ${count} 个结果。` : `找到 ${count} 个与“${q}”有关的事项。`;
+      const c = r.counts();
+      const near = r.total - c.exact;
+      const how = [c.synonym ? '近义词' : '', c.pinyin ? '拼音' : ''].filter(Boolean).join('和');
+      let text =
+        c.exact > 0
+          ? `找到 ${r.approximate ? '约 ' : ''}${c.exact} 个包含“${q}”的事项${near ? `，另有 ${near} 个按${how}找到` : ''}。`
+          : `没有找到包含“${q}”的事项；下面是按${how}找到的 ${count} 个事项。`;
       if (r.filteredOut) text += `（另有 ${r.filteredOut} 个不符合筛选条件）`;
-      if (r.synonyms.length) text += ` 同时搜索了：${r.synonyms.join('、')}。`;
+      if (r.synonyms.length) text += ` 同时搜索了：${r.synonyms.slice(0, 6).join('、')}${r.synonyms.length > 6 ? ' 等' : ''}。`;
       status.textContent = text;
     }
     for (const x of shownItems) results.append(item(x, ps));
