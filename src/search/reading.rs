@@ -16,8 +16,7 @@
 //! reading names what was meant (宅机地 → 宅基地). The number is how many
 //! titles hold the term, to rank suggestions.
 
-use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::collections::{BTreeMap, HashSet};
 
 use jieba_rs::Jieba;
 use pinyin::{ToPinyin, ToPinyinMulti};
@@ -34,9 +33,51 @@ pub const READING_SHARDS: u32 = 32;
 /// many words); the most frequent first.
 const TERMS_PER_KEY: usize = 24;
 
-fn jieba() -> &'static Jieba {
-    static JIEBA: OnceLock<Jieba> = OnceLock::new();
-    JIEBA.get_or_init(Jieba::new)
+/// jieba's own dictionary (`dict.txt` of jieba-rs 0.8.1, MIT licence, as
+/// jieba publishes it), compressed. jieba-rs is used without its built-in
+/// copy: loading all 349,045 words takes 110 ms and 55 MB on every build,
+/// more than the rest of a build of the real list.
+const DICTIONARY: &[u8] = include_bytes!("jieba-dict.txt.gz");
+
+/// A segmenter with the words of jieba's dictionary that can occur in
+/// `texts` (all their characters do). The dictionary's total frequency is
+/// kept, through one entry for the words left out, which no text can hold
+/// (private-use characters): every word's probability is jieba's own, so
+/// the cut is exactly the full dictionary's.
+fn segmenter<'a>(texts: impl Iterator<Item = &'a str>) -> Result<Jieba, String> {
+    let chars: HashSet<char> = texts.flat_map(str::chars).collect();
+    let (kept, _) = dictionary(|word| word.chars().all(|c| chars.contains(&c)))?;
+    Jieba::with_dict(&mut kept.as_bytes()).map_err(|e| format!("jieba dictionary: {e}"))
+}
+
+/// The dictionary's lines whose word `keep` accepts, and the line for
+/// the rest; with it, the number of lines kept.
+fn dictionary(keep: impl Fn(&str) -> bool) -> Result<(String, usize), String> {
+    use std::io::Read as _;
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(DICTIONARY)
+        .read_to_string(&mut text)
+        .map_err(|e| format!("jieba dictionary: {e}"))?;
+    let mut kept = String::new();
+    let (mut total, mut kept_total, mut lines) = (0_u64, 0_u64, 0);
+    for line in text.lines() {
+        let mut fields = line.split(' ');
+        let (Some(word), Some(freq)) = (fields.next(), fields.next()) else {
+            continue;
+        };
+        let freq: u64 = freq.parse().unwrap_or(0);
+        total += freq;
+        if keep(word) {
+            kept_total += freq;
+            lines += 1;
+            kept.push_str(line);
+            kept.push('\n');
+        }
+    }
+    if total > kept_total {
+        kept.push_str(&format!("\u{e000}\u{e001} {} x\n", total - kept_total));
+    }
+    Ok((kept, lines))
 }
 
 /// A character's plain readings (`ü` written `v`), the usual one first.
@@ -85,11 +126,11 @@ pub fn fold(syllable: &str) -> String {
 /// Terms of one name: its words of two or more Chinese characters, and
 /// runs of two or three such words (低保审核 = 低保 + 审核; a run through a
 /// one-character word such as 和 is no term).
-fn terms_of(name: &str) -> Vec<String> {
+fn terms_of(jieba: &Jieba, name: &str) -> Vec<String> {
     let name = normalize(name);
     let mut out = Vec::new();
     for run in name.split(|c: char| !is_han(c)).filter(|r| !r.is_empty()) {
-        let words = jieba().cut(run, false);
+        let words = jieba.cut(run, false);
         for start in 0..words.len() {
             let mut term = String::new();
             for word in words.iter().skip(start).take(3) {
@@ -107,11 +148,18 @@ fn terms_of(name: &str) -> Vec<String> {
 }
 
 /// Every term of the site and in how many titles it stands.
-fn terms(site: &Site) -> BTreeMap<String, u32> {
+fn terms(site: &Site) -> Result<BTreeMap<String, u32>, String> {
+    let names = || {
+        site.categories
+            .iter()
+            .map(|c| c.name.as_str())
+            .chain(site.departments.iter().map(|d| d.name.as_str()))
+    };
+    let jieba = segmenter(site.matters.iter().map(|m| m.title.as_str()).chain(names()))?;
     let per_title: Vec<Vec<String>> = site
         .matters
         .par_iter()
-        .map(|m| terms_of(&m.title))
+        .map(|m| terms_of(&jieba, &m.title))
         .collect();
     let mut counts: BTreeMap<String, u32> = BTreeMap::new();
     for terms in per_title {
@@ -119,17 +167,12 @@ fn terms(site: &Site) -> BTreeMap<String, u32> {
             *counts.entry(t).or_insert(0) += 1;
         }
     }
-    let names = site
-        .categories
-        .iter()
-        .map(|c| c.name.as_str())
-        .chain(site.departments.iter().map(|d| d.name.as_str()));
-    for name in names {
-        for t in terms_of(name) {
+    for name in names() {
+        for t in terms_of(&jieba, name) {
             counts.entry(t).or_insert(0);
         }
     }
-    counts
+    Ok(counts)
 }
 
 /// The keys a term is found by.
@@ -150,7 +193,7 @@ fn keys(syllables: &[String]) -> [String; 3] {
 /// Writes the term files and the character readings; returns how many
 /// term files there are.
 pub fn write(site: &Site, extra_terms: &[String], out: &dyn Sink) -> Result<u32, String> {
-    let mut counts = terms(site);
+    let mut counts = terms(site)?;
     for t in extra_terms {
         counts.entry(normalize(t)).or_insert(0);
     }
@@ -204,8 +247,41 @@ fn write_readings(out: &dyn Sink) -> Result<(), String> {
 mod tests {
     use super::*;
 
+    fn full() -> Jieba {
+        let (all, _) = dictionary(|_| true).unwrap();
+        Jieba::with_dict(&mut all.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn the_small_dictionary_cuts_as_the_whole_one() {
+        let titles: Vec<String> = ["content/basic", "content/cooperative", "content/revoked"]
+            .iter()
+            .flat_map(|dir| std::fs::read_dir(dir).unwrap())
+            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+            .filter_map(|text| {
+                let line = text.lines().find(|l| l.starts_with("title = "))?;
+                Some(
+                    line.trim_start_matches("title = ")
+                        .trim_matches('"')
+                        .to_string(),
+                )
+            })
+            .collect();
+        assert!(titles.len() > 250, "{} titles", titles.len());
+        let small = segmenter(titles.iter().map(String::as_str)).unwrap();
+        let whole = full();
+        for t in &titles {
+            assert_eq!(small.cut(t, false), whole.cut(t, false), "{t}");
+        }
+        let (_, kept) =
+            dictionary(|w| w.chars().all(|c| titles.iter().any(|t| t.contains(c)))).unwrap();
+        assert!(kept < 100_000, "{kept} of 349,045 words kept");
+    }
+
     #[test]
     fn titles_are_cut_into_words_and_runs_of_words() {
+        let jieba = full();
+        let terms_of = |t| terms_of(&jieba, t);
         let terms = terms_of("水源地保护");
         assert!(terms.contains(&"水源地".to_string()), "{terms:?}");
         assert!(!terms.iter().any(|t| t == "地保"), "{terms:?}");
