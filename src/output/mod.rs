@@ -205,6 +205,12 @@ impl Prepared {
 pub trait Sink: Sync {
     /// Writes one file, `rel` being its path inside the site.
     fn put(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError>;
+
+    /// Whether what is put is kept (`check` keeps nothing, so nothing is
+    /// worth compressing for it).
+    fn keeps(&self) -> bool {
+        true
+    }
 }
 
 /// Writes `rel` and, beside it, `rel.gz` compressed ahead of time, so that a
@@ -214,6 +220,9 @@ pub trait Sink: Sync {
 pub fn put_compressed(sink: &dyn Sink, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
     use std::io::Write as _;
     sink.put(rel, bytes)?;
+    if !sink.keeps() {
+        return Ok(());
+    }
     let gz_path = format!("{rel}.gz");
     let mut gz = flate2::GzBuilder::new().write(Vec::new(), flate2::Compression::new(6));
     gz.write_all(bytes)
@@ -229,6 +238,10 @@ pub struct Discard;
 impl Sink for Discard {
     fn put(&self, _rel: &str, _bytes: &[u8]) -> Result<(), WriteError> {
         Ok(())
+    }
+
+    fn keeps(&self) -> bool {
+        false
     }
 }
 

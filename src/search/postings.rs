@@ -13,7 +13,7 @@
 //! big gets a file of its own (`t/3-0.json` above), so that sharing a shard
 //! with a common word does not make a rare word's search heavy.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use elasticlunr::inverted_index::InvertedIndex;
@@ -29,10 +29,20 @@ pub const FIELD_KEYS: [&str; 4] = ["t", "c", "d", "b"];
 /// A token's postings above this many bytes go to their own file.
 const OWN_FILE_BYTES: usize = 4 * 1024;
 
-/// The shards are built in this many passes, each tokenizing every
-/// document again and keeping the tokens of its own shards, so that no
-/// more than a few passes' worth of postings are in memory at a time.
-const PASSES: u32 = 16;
+/// The shards are built in passes, each tokenizing every document again
+/// and keeping the tokens of its own shards, so that no more than a few
+/// passes' worth of postings are in memory at a time: one pass per this
+/// many bytes of text (at least one per core, at most [`MAX_PASSES`]).
+const TEXT_PER_PASS: usize = 4 << 20;
+const MAX_PASSES: usize = 16;
+
+fn passes(text_bytes: usize, shards: u32) -> u32 {
+    let wanted = text_bytes
+        .div_ceil(TEXT_PER_PASS)
+        .max(rayon::current_num_threads())
+        .min(MAX_PASSES);
+    u32::try_from(wanted).unwrap_or(1).clamp(1, shards)
+}
 
 /// How many shards for this many bytes of indexed text: about 12 KB of
 /// postings each, a power of two.
@@ -58,12 +68,17 @@ pub fn shard_of(token: &str, shards: u32) -> u32 {
 #[derive(Default)]
 struct Shard {
     fields: [InvertedIndex; 4],
-    tokens: BTreeSet<String>,
+    tokens: HashSet<String>,
 }
 
 /// Builds and writes `search/t/<n>.json` for every shard.
 pub fn write_shards(docs: &[Doc], shards: u32, out: &dyn Sink) -> Result<(), String> {
-    let passes = PASSES.min(shards);
+    let text_bytes = docs
+        .iter()
+        .flat_map(|d| d.fields.iter())
+        .map(|f| f.len())
+        .sum();
+    let passes = passes(text_bytes, shards);
     (0..passes)
         .into_par_iter()
         .try_for_each(|pass| write_pass(docs, shards, passes, pass, out))
@@ -77,25 +92,30 @@ fn write_pass(
     out: &dyn Sink,
 ) -> Result<(), String> {
     let mut built: HashMap<u32, Shard> = HashMap::new();
-    let mut counts: HashMap<(u32, String), u32> = HashMap::new();
+    // token → (shard, count), for one field of one document.
+    let mut counts: HashMap<String, (u32, u32)> = HashMap::new();
     for doc in docs {
         let reference = doc.number.to_string();
         for (field, text) in doc.fields.iter().enumerate() {
             counts.clear();
             index_tokens(text, |token| {
+                if let Some((_, n)) = counts.get_mut(token) {
+                    *n += 1;
+                    return;
+                }
                 let shard = shard_of(token, shards);
                 if shard % passes == pass {
-                    *counts.entry((shard, token.to_string())).or_insert(0) += 1;
+                    counts.insert(token.to_string(), (shard, 1));
                 }
             });
             for group in &doc.groups[field] {
                 let token = group_token(*group);
                 let shard = shard_of(&token, shards);
                 if shard % passes == pass {
-                    counts.insert((shard, token), 1);
+                    counts.insert(token, (shard, 1));
                 }
             }
-            for ((shard, token), n) in counts.drain() {
+            for (token, (shard, n)) in counts.drain() {
                 let entry = built.entry(shard).or_default();
                 // elasticlunr's term frequency: the square root of the count.
                 entry.fields[field].add_token(&reference, &token, f64::from(n).sqrt());
@@ -116,7 +136,9 @@ fn write_pass(
 fn write_shard(shard: u32, content: &Shard, out: &dyn Sink) -> Result<(), String> {
     let mut json = String::from("{");
     let mut own = 0;
-    for (i, token) in content.tokens.iter().enumerate() {
+    let mut tokens: Vec<&String> = content.tokens.iter().collect();
+    tokens.sort_unstable();
+    for (i, token) in tokens.into_iter().enumerate() {
         let postings = postings_json(content, token);
         if i > 0 {
             json.push(',');

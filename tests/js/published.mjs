@@ -24,6 +24,8 @@ export const TYPES = {
   '.csv': /^text\/csv; charset=utf-8$/i,
   '.xml': /^(text|application)\/xml; charset=utf-8$/i,
   '.txt': /^text\/plain; charset=utf-8$/i,
+  // The favicon (nginx and Apache send SVG without a charset).
+  '.svg': /^image\/svg\+xml(; charset=utf-8)?$/i,
   // Precompressed copies the build writes beside the big data files.
   // (Apache's mod_mime also applies the charset of .csv in matters.csv.gz.)
   '.gz': /^application\/(x-)?gzip(; charset=utf-8)?$/i,

@@ -43,6 +43,7 @@ const TYPES = {
   '.xml': 'application/xml; charset=utf-8',
   '.csv': 'text/csv; charset=utf-8',
   '.txt': 'text/plain; charset=utf-8',
+  '.svg': 'image/svg+xml',
 };
 
 /** Serves `dist` at http://127.0.0.1:PORT{basePath}; anything else is 404. */
