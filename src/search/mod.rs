@@ -11,7 +11,8 @@
 //! - `search/d/<ref>.json`: each matter's text, for the results on screen
 //!   and to check them ([`stored`]);
 //! - `search/f/…`: the matters of each category and department;
-//! - `search/a.json`: the ASCII words, for numbers typed in part (`123`);
+//! - `search/a.json`: the ASCII words, whole, for numbers or words typed
+//!   in part (`123` of `12345`);
 //! - `search/p/<n>.json`, `search/r/<n>.json`: terms by sound, characters'
 //!   readings ([`reading`]).
 //!
@@ -142,17 +143,19 @@ fn docs<'a>(site: &'a Site, synonyms: &SynonymFinder) -> Vec<Doc<'a>> {
         .collect()
 }
 
-/// Every ASCII word in the index, for a query that types part of one.
+/// Every ASCII word of the texts, whole (the index has the first
+/// [`MAX_TOKEN_CHARS`] letters), for a query that types part of one.
 fn ascii_words(docs: &[Doc]) -> BTreeSet<String> {
     docs.par_iter()
         .map(|d| {
             let mut words = BTreeSet::new();
             for f in &d.fields {
-                tokenize::index_tokens(f, |t| {
-                    if t.is_ascii() {
-                        words.insert(t.to_string());
+                let text = normalize(f);
+                for word in text.split(|c: char| !c.is_ascii_alphanumeric()) {
+                    if !word.is_empty() {
+                        words.insert(word.to_string());
                     }
-                });
+                }
             }
             words
         })

@@ -21,8 +21,9 @@ pub fn is_han(c: char) -> bool {
 }
 
 /// ASCII words are indexed by their first this many letters. The script
-/// checks every result against the full text, so a cut word still finds
-/// exactly what it should.
+/// finds a part of a longer word through the whole words (`search/a.json`)
+/// and checks such results against the full text, so a cut word still
+/// finds exactly what it should.
 pub const MAX_TOKEN_CHARS: usize = 32;
 
 /// Tokens: ASCII letter/digit runs as words (cut at [`MAX_TOKEN_CHARS`]);

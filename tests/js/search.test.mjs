@@ -1,12 +1,12 @@
 // The browser's search, run in node against the real index files.
 
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
 import { fold, hash, normalize, snippet, tokenize } from '../../theme/static/search.js';
-import { buildSite, exactMatches, openIndex, repo } from './site.mjs';
+import { buildSite, exactMatches, fixtureCopy, openIndex, repo } from './site.mjs';
 
 test('the tokenizer agrees with Rust on the shared vectors', () => {
   const cases = JSON.parse(readFileSync(join(repo, 'tests/search/vectors.json'), 'utf8'));
@@ -111,4 +111,55 @@ test('every search file has a gzip copy and no shard is large', () => {
     assert.ok(names.has(`${f}.gz`), `${f}.gz`);
     assert.ok(statSync(f).size <= 64 * 1024, `${f}: ${statSync(f).size} bytes`);
   }
+});
+
+test('found in review: odd queries neither throw nor loop nor lose results', async () => {
+  // A key of Object.prototype is no index entry.
+  for (const q of ['constructor', 'ＣＯＮＳＴＲＵＣＴＯＲ', 'constructor 低保', '__proto__', 'hasOwnProperty']) {
+    const r = await engine.run(q);
+    assert.equal(r.total, 0, q);
+  }
+  // A part of punctuation alone narrows nothing: the text decides.
+  for (const q of ['低保 、', '工 会 、', '民政局 （']) {
+    const got = (await exact(q)).map((r) => r.url).sort();
+    assert.deepEqual(got, exactMatches(matters, q, normalize), q);
+  }
+  // A suggestion that itself finds nothing is not followed (it looped).
+  for (const q of ['之建设', '织建设党']) {
+    const r = await Promise.race([engine.run(q), new Promise((_, no) => setTimeout(() => no(new Error(`${q}: no answer in 10 s`)), 10000))]);
+    for (const s of r.suggestions) assert.ok((await engine.all(s)).length > 0, `${q}: suggestion ${s} finds nothing`);
+  }
+  // Suggestions are searches that find something.
+  const two = await engine.run('宅机地 低报');
+  assert.ok(two.suggestions.length > 0);
+  for (const s of two.suggestions) assert.ok((await engine.all(s)).length > 0, s);
+});
+
+test('counts agree with the results, synonyms and filters included', async () => {
+  for (const q of ['办医保', '医保', '户口', '民政局', '消防']) {
+    const r = await engine.run(q);
+    const all = await r.items(Infinity);
+    assert.equal(r.total, all.length, q);
+    assert.equal(r.approximate, false, q);
+  }
+  const r = await engine.run('民政局', { list: 'revoked' });
+  const shown = await r.items(Infinity);
+  assert.ok(shown.every((x) => x.list === 'revoked'));
+  assert.equal(shown.length + r.filteredOut, (await engine.all('民政局')).length, 'filtered out: only real matches');
+  // The synonyms named are those in the results.
+  const m = await engine.run('办医保');
+  const items = await m.items(20);
+  for (const t of m.synonyms) assert.ok(items.some((x) => normalize([x.title, x.category, x.departments.join('、'), x.body].join('\n')).includes(t)), t);
+});
+
+test('part of a long ASCII word is found past the indexed letters', async () => {
+  const site = fixtureCopy();
+  const word = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH';
+  writeFileSync(join(site, 'content/basic/003.md'), `+++\nlist = "basic"\nseq = 3\ncategory = "民生服务"\ntitle = "测试 ${word} 事项"\n+++\n`);
+  const local = openIndex(buildSite({ root: site }), '/');
+  for (const q of ['456789', '6789abcdefgh', word.toLowerCase()]) {
+    const got = (await local.engine.all(q)).map((r) => r.id);
+    assert.deepEqual(got, ['basic-003'], q);
+  }
+  assert.deepEqual(await local.engine.all('456789x'), []);
 });

@@ -121,6 +121,12 @@ export function parts(query) {
     .filter((p) => p.length > 0);
 }
 
+/** `obj[key]` if the file has that key itself (never `constructor` & co.
+ * from Object.prototype: a query may be any word). */
+function own(obj, key) {
+  return obj && Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
+}
+
 /** Decodes `[first, difference, …]` into sorted numbers. */
 function undelta(list) {
   const out = new Array(list.length);
@@ -177,17 +183,19 @@ export function createSearch(fetchJson, base = '/') {
   const postings = async (token) => {
     const m = await manifest();
     const shard = await get(`t/${hash(token) & (m.shards - 1)}.json`);
-    let entry = shard[token];
+    let entry = own(shard, token);
     if (typeof entry === 'string') entry = await get(`t/${entry}.json`);
     return FIELD_KEYS.map((k) => (entry && entry[k] ? undelta(entry[k]) : []));
   };
 
   /** An ASCII token also matches the longer words holding it ("123" in "12345"). */
   const asciiPostings = async (token) => {
+    // a.json has the words whole; the index has them cut.
     const words = (await get('a.json')).filter((w) => w.includes(token));
+    const cut = [...new Set(words.map((w) => w.slice(0, MAX_TOKEN_CHARS)))];
     const fields = FIELD_KEYS.map(() => new Set());
-    for (const lists of await Promise.all(words.map(postings))) lists.forEach((l, f) => l.forEach((n) => fields[f].add(n)));
-    return fields.map((s) => [...s]);
+    for (const lists of await Promise.all(cut.map(postings))) lists.forEach((l, f) => l.forEach((n) => fields[f].add(n)));
+    return { fields: fields.map((s) => [...s]), long: words.some((w) => w.length >= MAX_TOKEN_CHARS) };
   };
 
   /**
@@ -198,7 +206,15 @@ export function createSearch(fetchJson, base = '/') {
   const candidates = async (text) => {
     const tokens = [...new Set(tokenize(text))];
     if (tokens.length === 0) return { docs: new Map(), check: false };
-    const lists = await Promise.all(tokens.map((t) => (isHan(t[0]) ? postings(t) : asciiPostings(t))));
+    let long = false;
+    const lists = await Promise.all(
+      tokens.map(async (t) => {
+        if (isHan(t[0])) return postings(t);
+        const a = await asciiPostings(t);
+        long ||= a.long;
+        return a.fields;
+      }),
+    );
     let docs = null;
     for (const fields of lists) {
       const here = new Map();
@@ -212,7 +228,8 @@ export function createSearch(fetchJson, base = '/') {
         docs = both;
       }
     }
-    const check = tokens.length > 1 || tokens[0].length >= MAX_TOKEN_CHARS || normalize(text) !== tokens[0];
+    // A word cut in the index may differ after the cut.
+    const check = long || tokens.length > 1 || tokens[0].length >= MAX_TOKEN_CHARS || normalize(text) !== tokens[0];
     return { docs, check };
   };
 
@@ -222,7 +239,9 @@ export function createSearch(fetchJson, base = '/') {
     (await postings(`#g${g}`)).forEach((nums, f) => {
       for (const n of nums) docs.set(n, (docs.get(n) || 0) | (1 << f));
     });
-    return { docs, check: false };
+    // Checked all the same: the group's list also holds the matters with
+    // only the term that is in the part (办医保: those with 医保 alone).
+    return { docs, check: true };
   };
 
   /** Terms of titles whose pinyin (or its initials) is `part`. */
@@ -232,7 +251,7 @@ export function createSearch(fetchJson, base = '/') {
     const found = [];
     for (const key of [part, `^${part}`]) {
       const file = await get(`p/${hash(key) & (m.terms - 1)}.json`);
-      for (const [term, n] of file[key] || []) found.push([term, n]);
+      for (const [term, n] of own(file, key) || []) found.push([term, n]);
     }
     found.sort((a, b) => b[1] - a[1]);
     return [...new Set(found.map(([t]) => t))].slice(0, PINYIN_TERMS);
@@ -267,7 +286,7 @@ export function createSearch(fetchJson, base = '/') {
     const chars = [...text];
     if (!chars.every(isHan)) return null;
     const tables = await Promise.all(chars.map((c) => get(`r/${c.codePointAt(0) % m.readings}.json`)));
-    const out = chars.map((c, i) => (tables[i][c] || '').split(' ').filter(Boolean));
+    const out = chars.map((c, i) => (own(tables[i], c) || '').split(' ').filter(Boolean));
     return out.every((r) => r.length) ? out : null;
   };
 
@@ -285,7 +304,7 @@ export function createSearch(fetchJson, base = '/') {
     const found = new Map();
     for (const key of keys) {
       const file = await get(`p/${hash('~' + key) & (m.terms - 1)}.json`);
-      for (const [term, n] of file['~' + key] || []) if (term !== text) found.set(term, Math.max(n, found.get(term) || 0));
+      for (const [term, n] of own(file, '~' + key) || []) if (term !== text) found.set(term, Math.max(n, found.get(term) || 0));
     }
     return [...found].sort((a, b) => b[1] - a[1]).map(([t]) => t);
   };
@@ -332,11 +351,11 @@ export function createSearch(fetchJson, base = '/') {
    * `{ number, list, seq, url, id, title, category, departments, body, match }`,
    * `url` under `base`.
    */
-  async function run(query, filters = {}) {
+  async function run(query, filters = {}, { suggest: suggesting = true } = {}) {
     const [m, groups] = await Promise.all([manifest(), get('s.json')]);
     const ps = parts(query);
-    const empty = { parts: ps, total: 0, approximate: false, synonyms: [], suggestions: [], corrected: null, filteredOut: 0, items: async () => [] };
-    if (ps.length === 0) return empty;
+    const empty = { parts: ps, total: 0, approximate: false, synonyms: [], suggestions: [], corrected: null, filteredOut: 0, counts: () => ({}), items: async () => [] };
+    if (ps.length === 0 || !m) return empty;
     // Per part, what satisfies it: texts of which one must occur, and how
     // they were found.
     const alternatives = await Promise.all(
@@ -347,12 +366,19 @@ export function createSearch(fetchJson, base = '/') {
         ...(await pinyinTerms(p)).flatMap((t) => [{ texts: [t], match: 2 }, ...synonymsOf(groups, t, 3)]),
       ]),
     );
+    // A part without tokens (only punctuation: 、) narrows nothing in the
+    // index; the text decides.
+    const free = ps.map((p) => tokenize(p).length === 0);
+    if (free.every(Boolean)) return empty;
     const found = await Promise.all(
-      alternatives.map((alts) => Promise.all(alts.map((a) => (a.group === undefined ? candidates(a.texts[0]) : groupCandidates(a.group))))),
+      alternatives.map((alts, i) =>
+        free[i] ? [] : Promise.all(alts.map((a) => (a.group === undefined ? candidates(a.texts[0]) : groupCandidates(a.group)))),
+      ),
     );
-    // Per document: per part, the best (match, weight) of an alternative.
+    // Per document: per part, the ways it may satisfy it.
     const docs = new Map();
     ps.forEach((_, i) => {
+      if (free[i]) return;
       alternatives[i].forEach((alt, j) => {
         for (const [n, mask] of found[i][j].docs) {
           let d = docs.get(n);
@@ -361,79 +387,97 @@ export function createSearch(fetchJson, base = '/') {
         }
       });
     });
+    for (const d of docs.values()) ps.forEach((p, i) => free[i] && d.parts[i].push({ alt: alternatives[i][0], mask: 0, check: true }));
     const allowed = await filtered(filters);
+    const passes = (d) => (!filters.list || LISTS[d.number % 4] === filters.list) && (allowed === null || allowed.has(d.number));
     let ranked = [];
+    let excluded = [];
     for (const d of docs.values()) {
       if (d.parts.some((p) => p.length === 0)) continue;
       estimate(d);
-      ranked.push(d);
+      (passes(d) ? ranked : excluded).push(d);
     }
-    const before = ranked.length;
-    ranked = ranked.filter((d) => (!filters.list || LISTS[d.number % 4] === filters.list) && (allowed === null || allowed.has(d.number)));
-    const filteredOut = before - ranked.length;
     order(ranked);
-    const synonymsUsed = [
-      ...new Set(alternatives.flatMap((alts, i) => alts.filter((a, j) => a.match === 1 && found[i][j].docs.size > 0).flatMap((a) => a.texts))),
-    ];
+    const unsureOf = (list) => list.filter((d) => d.confirmed === undefined && d.parts.some((p) => p.some((x) => x.check)));
 
-    // Confirms documents against their text, as many as asked.
+    // Confirms documents against their text.
     const confirm = async (list) => {
       await Promise.all(
         list.map(async (d) => {
-          if (d.confirmed !== undefined) return;
+          if (d.doc) return;
           const doc = await storedDoc(d.number);
           d.doc = doc;
           d.confirmed = verify(d, doc);
         }),
       );
     };
-    const unsure = ranked.filter((d) => d.parts.some((p) => p.some((x) => x.check)));
+    const unsure = unsureOf([...ranked, ...excluded]);
     if (unsure.length <= CHECK_AHEAD) await confirm(unsure);
     const settle = () => {
       ranked = ranked.filter((d) => d.confirmed !== false);
+      excluded = excluded.filter((d) => d.confirmed !== false);
       order(ranked);
     };
     settle();
     const result = {
       parts: ps,
       total: ranked.length,
-      approximate: unsure.some((d) => d.confirmed === undefined),
-      synonyms: ranked.some((d) => d.match === 1) ? synonymsUsed : [],
+      approximate: unsureOf(ranked).length > 0,
       /** How many results each way of finding gave (of `total`). */
       counts: () => Object.fromEntries(MATCHES.map((k) => [k, ranked.filter((d) => MATCH_OF_RANK[d.match] === k).length])),
+      /** The synonyms that stand in the results shown so far. */
+      synonyms: [],
       suggestions: [],
       corrected: null,
-      filteredOut,
+      filteredOut: excluded.length,
+      filteredApproximate: unsureOf(excluded).length > 0,
       items: async (n) => {
         // Confirm until `n` confirmed results lead the ranking.
         for (;;) {
-          const head = ranked.slice(0, n).filter((d) => d.confirmed === undefined || !d.doc);
+          const head = ranked.slice(0, n).filter((d) => !d.doc);
           if (head.length === 0) break;
           await confirm(head);
           settle();
         }
         result.total = ranked.length;
-        result.approximate = ranked.some((d) => d.confirmed === undefined && d.parts.some((p) => p.some((x) => x.check)));
-        return ranked.slice(0, n).map((d) => ({ ...describe(d.number, base), ...shown(d) }));
+        result.approximate = unsureOf(ranked).length > 0;
+        const shownDocs = ranked.slice(0, n);
+        const used = new Set();
+        for (const d of shownDocs) {
+          if (MATCH_OF_RANK[d.match] !== 'synonym') continue;
+          const text = FIELDS.map((f) => normalize(d.doc[f] || '')).join('\n');
+          for (const options of d.parts) for (const o of options) if (o.alt.match === 1) for (const t of o.alt.texts) if (text.includes(t)) used.add(t);
+        }
+        result.synonyms = [...used];
+        return shownDocs.map((d) => ({ ...describe(d.number, base), ...shown(d) }));
       },
     };
-    if (ranked.length === 0 && filteredOut === 0) {
-      // Nothing at all: what did the person mean?
-      const perPart = await Promise.all(ps.map((p) => (found[ps.indexOf(p)].every((f) => f.docs.size === 0) ? suggest(p) : Promise.resolve([p]))));
+    if (suggesting && ranked.length === 0 && excluded.length === 0) {
+      // Nothing at all: what did the person mean? Each suggestion is tried
+      // (never suggesting again), and only those that find something are
+      // offered.
+      const perPart = await Promise.all(ps.map((p, i) => (!free[i] && found[i].every((f) => f.docs.size === 0) ? suggest(p) : Promise.resolve([p]))));
       if (perPart.every((s) => s.length) && perPart.some((s, i) => s[0] !== ps[i])) {
-        const queries = combine(perPart).slice(0, 5);
-        result.suggestions = queries;
+        // The corrected query, then (for several parts) each corrected part
+        // alone: 宅机地 低报 → 宅基地 低保, else 宅基地 or 低保.
+        const alone = ps.length > 1 ? perPart.flatMap((s, i) => (s[0] !== ps[i] ? [s[0]] : [])) : [];
+        const tried = await Promise.all(
+          [...new Set([...combine(perPart), ...alone])]
+            .filter((q) => q !== ps.join(' '))
+            .slice(0, 5)
+            .map(async (q) => ({ q, r: await run(q, filters, { suggest: false }) })),
+        );
+        const good = tried.filter((t) => t.r.total > 0);
+        result.suggestions = good.map((t) => t.q);
         // One clear suggestion: show what it finds.
-        if (queries.length === 1) {
-          const again = await run(queries[0], filters);
-          if (again.total > 0) {
-            again.corrected = queries[0];
-            again.suggestions = queries;
-            again.original = ps;
-            const items = again.items;
-            again.items = async (n) => (await items(n)).map((r) => ({ ...r, match: 'suggested' }));
-            return again;
-          }
+        if (good.length === 1) {
+          const again = good[0].r;
+          again.corrected = good[0].q;
+          again.suggestions = result.suggestions;
+          again.original = ps;
+          const items = again.items;
+          again.items = async (n) => (await items(n)).map((r) => ({ ...r, match: 'suggested' }));
+          return again;
         }
       }
     }
@@ -689,7 +733,7 @@ function init() {
     const extra = el('div', { className: 'search-extra' });
     if (r.total === 0) {
       status.textContent = r.filteredOut
-        ? `找到 ${r.filteredOut} 个包含“${q}”的事项，但都不符合筛选条件。可以清除筛选后再看。`
+        ? `找到${r.filteredApproximate ? '约 ' : ' '}${r.filteredOut} 个与“${q}”有关的事项，但都不符合筛选条件。可以清除筛选后再看。`
         : `没有找到包含“${q}”的事项。`;
       if (!r.filteredOut) extra.append(noResults(q, r));
     } else if (r.corrected) {
@@ -706,7 +750,7 @@ function init() {
         c.exact > 0
           ? `找到 ${r.approximate ? '约 ' : ''}${c.exact} 个包含“${q}”的事项${near ? `，另有 ${near} 个按${how}找到` : ''}。`
           : `没有找到包含“${q}”的事项；下面是按${how}找到的 ${count} 个事项。`;
-      if (r.filteredOut) text += `（另有 ${r.filteredOut} 个不符合筛选条件）`;
+      if (r.filteredOut) text += `（另有${r.filteredApproximate ? '约 ' : ' '}${r.filteredOut} 个不符合筛选条件）`;
       if (r.synonyms.length) text += ` 同时搜索了：${r.synonyms.slice(0, 6).join('、')}${r.synonyms.length > 6 ? ' 等' : ''}。`;
       status.textContent = text;
     }
