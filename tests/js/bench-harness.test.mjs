@@ -119,16 +119,6 @@ test('per-query fetch: what the search script reads, else the whole old index', 
   const q = await queryFetch(real);
   assert.ok(q.bytes > 1000 && q.bytes <= q.max_bytes, JSON.stringify(q));
 });
-  writeFileSync(join(dist, 'search/index.json'), 'x'.repeat(1000));
-  assert.deepEqual(queryFetch(dist), { bytes: 1000, source: 'search/index.json' });
-  writeFileSync(join(dist, 'search/shards/a.json'), 'x'.repeat(30));
-  writeFileSync(join(dist, 'search/text.json'), 'x'.repeat(20));
-  const manifest = join(dist, 'search/manifest.json');
-  writeFileSync(manifest, JSON.stringify({ typical_query: ['shards/a.json', 'text.json'] }));
-  assert.equal(queryFetch(dist).bytes, statSync(manifest).size + 50);
-  writeFileSync(manifest, JSON.stringify(['text.json']));
-  assert.equal(queryFetch(dist).bytes, statSync(manifest).size + 20);
-});
 
 test('targets are judged from the results, a refusal never counts as met', () => {
   const res = (matters, q, h, ratios) => ({ matters, qingdan: q, hugo: h, ratios });

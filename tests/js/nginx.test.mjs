@@ -158,7 +158,7 @@ test('the hashed assets are the only ones cached for a year', async () => {
   const assets = readdirSync(join(dist, 'static'));
   assert.ok(assets.length >= 3);
   for (const name of assets) {
-    assert.match(name, /\.[0-9a-f]{10}\.(css|js)$/, `static/${name} has no content hash in its name`);
+    assert.match(name, /\.[0-9a-f]{10}\.(css|js|svg)$/, `static/${name} has no content hash in its name`);
     const res = await get(`${nginx.url}static/${name}`);
     assert.equal(res.headers['cache-control'], LONG_CACHE);
   }
