@@ -689,7 +689,6 @@ function init() {
 
   const noResults = (q, r) => {
     const box = el('div', { className: 'no-results' });
-    box.append(el('p', { textContent: `没有找到包含“${q}”的事项。` }));
     if (r.suggestions.length) {
       const p = el('p', { textContent: '您是不是要找：' });
       r.suggestions.forEach((s, i) => p.append(...(i ? ['、'] : []), searchLink(s)));
