@@ -34,6 +34,7 @@ impl Output {
         self.files.iter()
     }
 
+    #[cfg(test)]
     pub fn get(&self, path: &str) -> Option<&[u8]> {
         self.files.get(path).map(Vec::as_slice)
     }

@@ -179,21 +179,14 @@ struct Manifest<'a> {
 /// Writes everything under `search/`.
 pub fn write_index(site: &Site, out: &dyn Sink) -> Result<(), String> {
     let docs = docs(site, &SynonymFinder::new(&site.synonyms));
-    let text_bytes: usize = docs
-        .iter()
-        .flat_map(|d| d.fields.iter())
-        .map(|f| f.len())
-        .sum();
-    let shards = postings::shard_count(text_bytes);
-    postings::write_shards(&docs, shards, out)?;
+    let shards = postings::write_shards(&docs, out)?;
     stored::write_docs(&docs, out)?;
     stored::write_facets(site, out)?;
     let words = serde_json::to_vec(&ascii_words(&docs)).map_err(|e| e.to_string())?;
     put_compressed(out, "search/a.json", &words).map_err(|e| e.to_string())?;
     let synonyms = serde_json::to_vec(&site.synonyms).map_err(|e| e.to_string())?;
     put_compressed(out, "search/s.json", &synonyms).map_err(|e| e.to_string())?;
-    let synonym_terms: Vec<String> = site.synonyms.iter().flatten().cloned().collect();
-    let terms = reading::write(site, &synonym_terms, out)?;
+    let terms = reading::write(site, out)?;
     let manifest = Manifest {
         format: FORMAT,
         docs: docs.len(),
@@ -238,8 +231,8 @@ mod tests {
             .map(|(i, b)| doc(i as u64 * 4, b))
             .collect();
         let out = Mutex::new(Output::default());
-        let shards = 8;
-        postings::write_shards(&docs, shards, &out).unwrap();
+        let shards = postings::write_shards(&docs, &out).unwrap();
+        assert_eq!(shards, 8, "the fewest shards for a small text");
         let out = out.into_inner().unwrap();
         let read = |rel: &str| -> serde_json::Value {
             serde_json::from_slice(out.get(rel).unwrap_or_else(|| panic!("{rel} missing"))).unwrap()
@@ -287,7 +280,7 @@ mod tests {
             })
             .collect();
         let out = Mutex::new(Output::default());
-        postings::write_shards(&docs, 8, &out).unwrap();
+        assert_eq!(postings::write_shards(&docs, &out).unwrap(), 8);
         let out = out.into_inner().unwrap();
         let token = postings::group_token(0);
         let shard: serde_json::Value = serde_json::from_slice(
@@ -303,6 +296,6 @@ mod tests {
         let word = "a".repeat(24_000);
         let docs = [doc(4, &word)];
         let out = Mutex::new(Output::default());
-        assert!(postings::write_shards(&docs, 8, &out).is_ok());
+        assert!(postings::write_shards(&docs, &out).is_ok());
     }
 }

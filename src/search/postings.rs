@@ -48,7 +48,7 @@ fn passes(text_bytes: usize, shards: u32) -> u32 {
 
 /// How many shards for this many bytes of indexed text: about 12 KB of
 /// postings each, a power of two.
-pub fn shard_count(text_bytes: usize) -> u32 {
+fn shard_count(text_bytes: usize) -> u32 {
     // Measured on the real list: the shards are 2.5 times the text.
     let postings = text_bytes / 2 * 5;
     let wanted = (postings / (12 * 1024)).max(1);
@@ -73,17 +73,20 @@ struct Shard {
     tokens: HashSet<String>,
 }
 
-/// Builds and writes `search/t/<n>.json` for every shard.
-pub fn write_shards(docs: &[Doc], shards: u32, out: &dyn Sink) -> Result<(), String> {
+/// Builds and writes `search/t/<n>.json` for every shard; returns how many
+/// shards there are.
+pub fn write_shards(docs: &[Doc], out: &dyn Sink) -> Result<u32, String> {
     let text_bytes = docs
         .iter()
         .flat_map(|d| d.fields.iter())
         .map(|f| f.len())
         .sum();
+    let shards = shard_count(text_bytes);
     let passes = passes(text_bytes, shards);
     (0..passes)
         .into_par_iter()
-        .try_for_each(|pass| write_pass(docs, shards, passes, pass, out))
+        .try_for_each(|pass| write_pass(docs, shards, passes, pass, out))?;
+    Ok(shards)
 }
 
 fn write_pass(

@@ -80,18 +80,23 @@ fn dictionary(keep: impl Fn(&str) -> bool) -> Result<(String, usize), String> {
     Ok((kept, lines))
 }
 
-/// A character's plain readings (`ü` written `v`), the usual one first.
+/// A reading without tones, `ü` written `v` as people type it.
+fn plain(p: pinyin::Pinyin) -> String {
+    p.plain().replace('ü', "v")
+}
+
+/// A character's plain readings, the usual one first.
 fn readings(c: char) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     if let Some(multi) = c.to_pinyin_multi() {
         for p in multi {
-            let plain = p.plain().replace('ü', "v");
-            if !out.contains(&plain) {
-                out.push(plain);
+            let p = plain(p);
+            if !out.contains(&p) {
+                out.push(p);
             }
         }
     } else if let Some(p) = c.to_pinyin() {
-        out.push(p.plain().replace('ü', "v"));
+        out.push(plain(p));
     }
     out
 }
@@ -99,9 +104,7 @@ fn readings(c: char) -> Vec<String> {
 /// A term's usual reading, one syllable per character; `None` when a
 /// character has none.
 pub fn reading(term: &str) -> Option<Vec<String>> {
-    term.chars()
-        .map(|c| c.to_pinyin().map(|p| p.plain().replace('ü', "v")))
-        .collect()
+    term.chars().map(|c| c.to_pinyin().map(plain)).collect()
 }
 
 /// A syllable as people who mix up similar sounds would type it: zh/ch/sh
@@ -192,10 +195,11 @@ fn keys(syllables: &[String]) -> [String; 3] {
 
 /// Writes the term files and the character readings; returns how many
 /// term files there are.
-pub fn write(site: &Site, extra_terms: &[String], out: &dyn Sink) -> Result<u32, String> {
+pub fn write(site: &Site, out: &dyn Sink) -> Result<u32, String> {
     let mut counts = terms(site)?;
-    for t in extra_terms {
-        counts.entry(normalize(t)).or_insert(0);
+    // Synonym terms are normalized already (`Site::synonyms`).
+    for t in site.synonyms.iter().flatten() {
+        counts.entry(t.clone()).or_insert(0);
     }
     // key → (term, count)
     let mut by_key: BTreeMap<String, Vec<(&str, u32)>> = BTreeMap::new();

@@ -32,7 +32,8 @@ import { gzipSync } from 'node:zlib';
 import { DEFAULT_SEED, generate, repo } from './corpus.mjs';
 import { convert } from './hugo.mjs';
 import { TYPICAL_QUERIES } from './fetch.mjs';
-import { PAGE, createSearch } from '../../theme/static/search.js';
+import { PAGE } from '../../theme/static/search.js';
+import { openIndex } from '../js/site.mjs';
 
 const USAGE = `usage: node tests/bench/compare.mjs [options]
   --sizes 282,2820,28200   corpus sizes in matters, comma-separated (28_200 is fine,
@@ -189,14 +190,9 @@ export async function queryFetch(dist) {
   }
   const per = [];
   for (const q of TYPICAL_QUERIES) {
-    let bytes = 0;
-    const engine = createSearch((path) => {
-      const b = readFileSync(join(dist, 'search', path));
-      bytes += b.length;
-      return Promise.resolve(JSON.parse(b.toString('utf8')));
-    });
+    const { engine, fetched } = openIndex(dist);
     await (await engine.run(q)).items(PAGE);
-    per.push(bytes);
+    per.push(fetched.bytes);
   }
   return { bytes: median(per), max_bytes: Math.max(...per), source: `search.js over search/ (median of ${per.length} typical queries)` };
 }

@@ -90,10 +90,11 @@ export async function launch() {
 
 /**
  * The browser's search over a built site's search/ files, read from disk;
- * `fetched` counts the files and bytes it asked for since the last reset.
+ * `fetched` counts the files and bytes it asked for (each file once: the
+ * engine keeps what it read, as a page does).
  */
 export function openIndex(dist, base = '/') {
-  const fetched = { files: 0, bytes: 0, reset() { this.files = 0; this.bytes = 0; } };
+  const fetched = { files: 0, bytes: 0 };
   const engine = createSearch((path) => {
     const bytes = readFileSync(join(dist, 'search', path));
     fetched.files += 1;

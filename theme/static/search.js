@@ -127,6 +127,15 @@ function own(obj, key) {
   return obj && Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
 }
 
+/** Per document number, the fields (bits of a mask) whose lists hold it. */
+function byDoc(fields) {
+  const docs = new Map();
+  fields.forEach((nums, f) => {
+    for (const n of nums) docs.set(n, (docs.get(n) || 0) | (1 << f));
+  });
+  return docs;
+}
+
 /** Decodes `[first, difference, …]` into sorted numbers. */
 function undelta(list) {
   const out = new Array(list.length);
@@ -217,10 +226,7 @@ export function createSearch(fetchJson, base = '/') {
     );
     let docs = null;
     for (const fields of lists) {
-      const here = new Map();
-      fields.forEach((nums, f) => {
-        for (const n of nums) here.set(n, (here.get(n) || 0) | (1 << f));
-      });
+      const here = byDoc(fields);
       if (docs === null) docs = here;
       else {
         const both = new Map();
@@ -235,24 +241,23 @@ export function createSearch(fetchJson, base = '/') {
 
   /** The documents holding a term of synonym group `g`, found at build time. */
   const groupCandidates = async (g) => {
-    const docs = new Map();
-    (await postings(`#g${g}`)).forEach((nums, f) => {
-      for (const n of nums) docs.set(n, (docs.get(n) || 0) | (1 << f));
-    });
+    const docs = byDoc(await postings(`#g${g}`));
     // Checked all the same: the group's list also holds the matters with
     // only the term that is in the part (办医保: those with 医保 alone).
     return { docs, check: true };
   };
 
+  /** The `[term, titles holding it]` filed under a reading key (src/search/reading.rs). */
+  const termsAt = async (key) => {
+    const m = await manifest();
+    return own(await get(`p/${hash(key) & (m.terms - 1)}.json`), key) || [];
+  };
+
   /** Terms of titles whose pinyin (or its initials) is `part`. */
   const pinyinTerms = async (part) => {
     if (!/^[a-z]{2,}$/.test(part)) return [];
-    const m = await manifest();
     const found = [];
-    for (const key of [part, `^${part}`]) {
-      const file = await get(`p/${hash(key) & (m.terms - 1)}.json`);
-      for (const [term, n] of own(file, key) || []) found.push([term, n]);
-    }
+    for (const key of [part, `^${part}`]) found.push(...(await termsAt(key)));
     found.sort((a, b) => b[1] - a[1]);
     return [...new Set(found.map(([t]) => t))].slice(0, PINYIN_TERMS);
   };
@@ -292,7 +297,6 @@ export function createSearch(fetchJson, base = '/') {
 
   /** Indexed terms that sound like `text` (宅机地 → 宅基地), most frequent first. */
   const soundsLike = async (text) => {
-    const m = await manifest();
     const readings = await readingsOf(text);
     if (!readings) return [];
     let keys = [''];
@@ -303,8 +307,7 @@ export function createSearch(fetchJson, base = '/') {
     }
     const found = new Map();
     for (const key of keys) {
-      const file = await get(`p/${hash('~' + key) & (m.terms - 1)}.json`);
-      for (const [term, n] of own(file, '~' + key) || []) if (term !== text) found.set(term, Math.max(n, found.get(term) || 0));
+      for (const [term, n] of await termsAt('~' + key)) if (term !== text) found.set(term, Math.max(n, found.get(term) || 0));
     }
     return [...found].sort((a, b) => b[1] - a[1]).map(([t]) => t);
   };
@@ -352,10 +355,11 @@ export function createSearch(fetchJson, base = '/') {
    * `url` under `base`.
    */
   async function run(query, filters = {}, { suggest: suggesting = true } = {}) {
-    const [m, groups] = await Promise.all([manifest(), get('s.json')]);
+    // The manifest first: it refuses an index of another format.
+    const [, groups] = await Promise.all([manifest(), get('s.json')]);
     const ps = parts(query);
     const empty = { parts: ps, total: 0, approximate: false, synonyms: [], suggestions: [], corrected: null, filteredOut: 0, counts: () => ({}), items: async () => [] };
-    if (ps.length === 0 || !m) return empty;
+    if (ps.length === 0) return empty;
     // Per part, what satisfies it: texts of which one must occur, and how
     // they were found.
     const alternatives = await Promise.all(
