@@ -13,11 +13,11 @@
 //! big gets a file of its own (`t/3-0.json` above), so that sharing a shard
 //! with a common word does not make a rare word's search heavy.
 
-use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use elasticlunr::inverted_index::InvertedIndex;
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::tokenize::{hash, index_tokens};
 use super::Doc;
@@ -70,7 +70,7 @@ pub fn shard_of(token: &str, shards: u32) -> u32 {
 #[derive(Default)]
 struct Shard {
     fields: [InvertedIndex; 4],
-    tokens: HashSet<String>,
+    tokens: FxHashSet<String>,
 }
 
 /// Builds and writes `search/t/<n>.json` for every shard; returns how many
@@ -96,13 +96,17 @@ fn write_pass(
     pass: u32,
     out: &dyn Sink,
 ) -> Result<(), String> {
-    let mut built: HashMap<u32, Shard> = HashMap::new();
+    // This pass's shards are `pass`, `pass + passes`, …: the i-th of them
+    // is `built[i]`.
+    let mine: Vec<u32> = (pass..shards).step_by(passes as usize).collect();
+    let mut built: Vec<Shard> = mine.iter().map(|_| Shard::default()).collect();
     // token → (shard, count), for one field of one document.
-    let mut counts: HashMap<String, (u32, u32)> = HashMap::new();
+    let mut counts: FxHashMap<String, (u32, u32)> = FxHashMap::default();
+    let mut reference = String::new();
     for doc in docs {
-        let reference = doc.number.to_string();
+        reference.clear();
+        let _ = write!(reference, "{}", doc.number);
         for (field, text) in doc.fields.iter().enumerate() {
-            counts.clear();
             index_tokens(text, |token| {
                 if let Some((_, n)) = counts.get_mut(token) {
                     *n += 1;
@@ -121,7 +125,7 @@ fn write_pass(
                 }
             }
             for (token, (shard, n)) in counts.drain() {
-                let entry = built.entry(shard).or_default();
+                let entry = &mut built[(shard / passes) as usize];
                 // elasticlunr's term frequency: the square root of the count.
                 entry.fields[field].add_token(&reference, &token, f64::from(n).sqrt());
                 entry.tokens.insert(token);
@@ -130,9 +134,7 @@ fn write_pass(
     }
     // Shards no document reached are written too (empty): the script
     // fetches the shard of whatever it is asked.
-    let mine: Vec<u32> = (0..shards).filter(|s| s % passes == pass).collect();
-    for shard in mine {
-        let content = built.remove(&shard).unwrap_or_default();
+    for (shard, content) in mine.into_iter().zip(built) {
         write_shard(shard, &content, out)?;
     }
     Ok(())
