@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 # (the site behind deploy/nginx.conf and deploy/apache.conf), Java (the Nu
 # Html Checker). Installed only when missing.
 need=()
+# A C compiler for the mimalloc allocator (and the linker Rust needs).
+command -v cc >/dev/null 2>&1 || need+=(gcc libc6-dev)
 command -v chromium >/dev/null 2>&1 || need+=(chromium fonts-noto-cjk)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
 command -v apache2 >/dev/null 2>&1 || [ -x /usr/sbin/apache2 ] || need+=(apache2)
