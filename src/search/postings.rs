@@ -102,10 +102,21 @@ fn write_pass(
     let mut built: Vec<Shard> = mine.iter().map(|_| Shard::default()).collect();
     // token → (shard, count), for one field of one document.
     let mut counts: FxHashMap<String, (u32, u32)> = FxHashMap::default();
+    // Document references of one width, so that their order as strings is
+    // their order as numbers: elasticlunr keeps each token's documents in
+    // a map ordered by reference, and a list's documents come in order, so
+    // most are added at the end of the map, cheaper than in its middle.
+    let width = docs
+        .iter()
+        .map(|d| d.number)
+        .max()
+        .unwrap_or(0)
+        .to_string()
+        .len();
     let mut reference = String::new();
     for doc in docs {
         reference.clear();
-        let _ = write!(reference, "{}", doc.number);
+        let _ = write!(reference, "{:0width$}", doc.number);
         for (field, text) in doc.fields.iter().enumerate() {
             index_tokens(text, |token| {
                 if let Some((_, n)) = counts.get_mut(token) {
