@@ -26,8 +26,10 @@ use super::tokenize::{hash, is_han, normalize};
 use crate::model::Site;
 use crate::output::{put_compressed, Sink};
 
-/// Character readings are split by code point into this many files.
-pub const READING_SHARDS: u32 = 32;
+/// Character readings are split by code point into this many files (about
+/// 17 KB each): few files to write, little to fetch for a query's
+/// characters.
+pub const READING_SHARDS: u32 = 16;
 
 /// At most this many terms are kept under one key (initials are shared by
 /// many words); the most frequent first.
@@ -223,8 +225,8 @@ pub fn write(site: &Site, out: &dyn Sink) -> Result<u32, String> {
             entries += 1;
         }
     }
-    // About 150 terms, 3 KB, a file.
-    let shards = u32::try_from((entries / 150).max(1).next_power_of_two())
+    // About 600 terms, 12 KB, a file: a pinyin query fetches one.
+    let shards = u32::try_from((entries / 600).max(1).next_power_of_two())
         .unwrap_or(1 << 16)
         .clamp(4, 1 << 16);
     let mut files: Vec<BTreeMap<String, Vec<(&str, u32)>>> = vec![BTreeMap::new(); shards as usize];
