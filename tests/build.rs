@@ -32,7 +32,7 @@ fn builds_every_page_type_with_working_links_under_a_base_path() {
         "search/index.html",
         "search/manifest.json",
         "search/t/0.json",
-        "search/d/b1.json",
+        "search/d/b0.json",
         "search/a.json",
         "data/matters.json",
         "data/matters.csv",
@@ -339,7 +339,7 @@ fn big_data_and_search_files_come_precompressed() {
     for file in [
         "search/manifest.json",
         "search/t/0.json",
-        "search/d/b1.json",
+        "search/d/b0.json",
         "search/p/0.json",
         "search/r/0.json",
         "data/matters.json",
@@ -352,4 +352,45 @@ fn big_data_and_search_files_come_precompressed() {
             .unwrap();
         assert_eq!(unpacked, plain, "{file}.gz holds {file}");
     }
+}
+
+#[test]
+fn search_texts_come_in_bundles_named_in_the_manifest() {
+    let site = fixture_site();
+    let out = qingdan(&["build"], site.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let dist = site.path().join("dist");
+    let read = |rel: &str| -> serde_json::Value {
+        serde_json::from_slice(&fs::read(dist.join(rel)).unwrap()).unwrap()
+    };
+    let manifest = read("search/manifest.json");
+    assert_eq!(manifest["block"], 4, "{manifest}");
+    // basic 1 and 2 share the first bundle of the basic list, in order.
+    let raw = fs::read_to_string(dist.join("search/d/b0.json")).unwrap();
+    assert!(raw.find("\"1\":") < raw.find("\"2\":"), "{raw}");
+    let basic = read("search/d/b0.json");
+    let keys: Vec<&String> = basic.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["1", "2"]);
+    for field in ["title", "category", "departments", "body"] {
+        assert!(basic["1"][field].is_string(), "{field} of basic 1");
+    }
+    assert_eq!(read("search/d/c0.json").as_object().unwrap().len(), 1);
+    assert_eq!(read("search/d/r0.json").as_object().unwrap().len(), 1);
+    let mut stored: Vec<String> = fs::read_dir(dist.join("search/d"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    stored.sort();
+    assert_eq!(
+        stored,
+        [
+            "b0.json",
+            "b0.json.gz",
+            "c0.json",
+            "c0.json.gz",
+            "r0.json",
+            "r0.json.gz"
+        ],
+        "one bundle a list, each with its .gz, no file per matter"
+    );
 }

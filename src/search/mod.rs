@@ -8,8 +8,10 @@
 //!   all of 医疗保险, 医疗保障, … instead of the shards of each;
 //! - `search/t/<n>.json`: the inverted index, sharded by token
 //!   ([`postings`]), built with elasticlunr-rs;
-//! - `search/d/<ref>.json`: each matter's text, for the results on screen
-//!   and to check them ([`stored`]);
+//! - `search/d/<list><n>.json`: the matters' text in bundles of
+//!   [`stored::BLOCK`] consecutive `seq` numbers of a list (`d/b3.json`
+//!   holds basic 12 to 15), for the results on screen and to check them
+//!   ([`stored`]);
 //! - `search/f/…`: the matters of each category and department;
 //! - `search/a.json`: the ASCII words, whole, for numbers or words typed
 //!   in part (`123` of `12345`);
@@ -36,7 +38,7 @@ use crate::model::{MatterView, Site};
 use crate::output::{put_compressed, Sink};
 
 /// The layout of the files under `search/`; the script refuses others.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// A matter's number in the postings: its `seq` and list in one integer
 /// (`seq * 4 + list`), so that lists of them are short and sort by list
@@ -51,12 +53,6 @@ fn list_number(list: &str) -> u64 {
         l if l == ListKind::Cooperative.key() => 1,
         _ => 2,
     }
-}
-
-/// A matter's stored file name: `b12` is basic-012.
-pub fn doc_ref(m: &MatterView) -> String {
-    let prefix = ['b', 'c', 'r'][list_number(m.list) as usize];
-    format!("{prefix}{}", m.seq)
 }
 
 /// The body as plain text: every section, headings included.
@@ -75,7 +71,6 @@ fn body_text(m: &MatterView) -> String {
 /// departments, body.
 pub struct Doc<'a> {
     number: u64,
-    reference: String,
     fields: [Cow<'a, str>; 4],
     /// Per field, the synonym groups with a term in it.
     groups: [Vec<u32>; 4],
@@ -135,7 +130,6 @@ fn docs<'a>(site: &'a Site, synonyms: &SynonymFinder) -> Vec<Doc<'a>> {
             ];
             Doc {
                 number: doc_number(m),
-                reference: doc_ref(m),
                 groups: std::array::from_fn(|f| synonyms.groups(&fields[f])),
                 fields,
             }
@@ -169,6 +163,8 @@ fn ascii_words(docs: &[Doc]) -> BTreeSet<String> {
 struct Manifest<'a> {
     format: u32,
     docs: usize,
+    /// `seq` numbers per stored-text bundle ([`stored::BLOCK`]).
+    block: u32,
     shards: u32,
     terms: u32,
     readings: u32,
@@ -190,6 +186,7 @@ pub fn write_index(site: &Site, out: &dyn Sink) -> Result<(), String> {
     let manifest = Manifest {
         format: FORMAT,
         docs: docs.len(),
+        block: stored::BLOCK,
         shards,
         terms,
         readings: reading::READING_SHARDS,
@@ -209,7 +206,6 @@ mod tests {
     fn doc<'a>(number: u64, body: &'a str) -> Doc<'a> {
         Doc {
             number,
-            reference: format!("b{}", number / 4),
             fields: ["".into(), "".into(), "".into(), body.into()],
             groups: Default::default(),
         }

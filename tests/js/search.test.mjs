@@ -5,7 +5,7 @@ import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
-import { fold, hash, normalize, snippet, tokenize } from '../../theme/static/search.js';
+import { createSearch, fold, hash, normalize, snippet, tokenize } from '../../theme/static/search.js';
 import { buildSite, exactMatches, fixtureCopy, openIndex, repo } from './site.mjs';
 
 test('the tokenizer agrees with Rust on the shared vectors', () => {
@@ -98,6 +98,57 @@ test('a typical query fetches a few small files', async () => {
     const fresh = openIndex(dist, BASE);
     await (await fresh.engine.run(q)).items(20);
     assert.ok(fresh.fetched.bytes <= 100 * 1024, `${q}: ${fresh.fetched.bytes} bytes in ${fresh.fetched.files} files`);
+  }
+});
+
+test('stored texts come in bundles, each fetched once however many results it holds', async () => {
+  const manifest = JSON.parse(readFileSync(join(dist, 'search/manifest.json'), 'utf8'));
+  assert.equal(manifest.block, 4);
+  const asked = new Map();
+  const counting = createSearch((path) => {
+    asked.set(path, (asked.get(path) || 0) + 1);
+    return Promise.resolve(JSON.parse(readFileSync(join(dist, 'search', path), 'utf8')));
+  }, BASE);
+  // At the same time, with results in shared bundles (消防 has 19, 民政局 8).
+  const queries = ['消防', '民政局', '宅基地 审批', '安全生产', '疏附县民政局'];
+  const got = await Promise.all(queries.map(async (q) => (await counting.run(q)).items(Infinity)));
+  for (const [path, n] of asked) assert.equal(n, 1, `${path} fetched ${n} times`);
+  const bundles = [...asked.keys()].filter((p) => p.startsWith('d/'));
+  const shown = new Set(got.flat().map((r) => r.number));
+  assert.ok(bundles.length < shown.size, `${bundles.length} bundles for ${shown.size} results`);
+  for (const p of bundles) assert.match(p, /^d\/[bcr]\d+\.json$/);
+  // The same results and texts as the shared engine.
+  for (const [i, q] of queries.entries()) assert.deepEqual(got[i], await engine.all(q), q);
+  for (const r of got.flat()) {
+    const m = matters.find((x) => x.id === r.id);
+    assert.equal(r.title, m.title, r.id);
+  }
+});
+
+test('an index of another layout or without its stored text is refused, not misread', async () => {
+  const files = {
+    'manifest.json': { ...JSON.parse(readFileSync(join(dist, 'search/manifest.json'), 'utf8')) },
+  };
+  const over = (changes) =>
+    createSearch((path) => {
+      if (Object.prototype.hasOwnProperty.call(changes, path)) return Promise.resolve(changes[path]);
+      return Promise.resolve(JSON.parse(readFileSync(join(dist, 'search', path), 'utf8')));
+    }, BASE);
+  for (const manifest of [{ ...files['manifest.json'], format: 2 }, { ...files['manifest.json'], block: undefined }, { ...files['manifest.json'], block: 0 }]) {
+    await assert.rejects(over({ 'manifest.json': manifest }).run('低保'), /search index format/);
+  }
+  // basic-036 is 低保's result: its bundle without it (or with it only
+  // through Object.prototype) is an error, not a result without text.
+  const bundle = `d/b${Math.floor(36 / 4)}.json`;
+  const held = JSON.parse(readFileSync(join(dist, 'search', bundle), 'utf8'));
+  assert.ok(Object.prototype.hasOwnProperty.call(held, '36'));
+  const { 36: _, ...rest } = held;
+  await assert.rejects(async () => (await over({ [bundle]: rest }).run('低保')).items(20), /no stored text/);
+  Object.prototype['36'] = held['36'];
+  try {
+    await assert.rejects(async () => (await over({ [bundle]: rest }).run('低保')).items(20), /no stored text/);
+  } finally {
+    delete Object.prototype['36'];
   }
 });
 

@@ -2,9 +2,9 @@
 //
 // The index is built by elasticlunr-rs into small files under search/
 // (src/search/mod.rs describes them); a query downloads only the shards of
-// its own tokens and the text of the results on screen. The tokenizer is
-// mirrored from src/search/tokenize.rs (tests/search/vectors.json keeps the
-// two in step).
+// its own tokens and the bundles holding the text of the results on screen
+// (and of those checked ahead). The tokenizer is mirrored from
+// src/search/tokenize.rs (tests/search/vectors.json keeps the two in step).
 //
 // A query is cut at spaces into parts; a matter is an exact result when it
 // contains every part. Tokens narrow the candidates through the index, and
@@ -21,7 +21,7 @@ const LIST_NAMES = { basic: '基本履职事项', cooperative: '配合履职事�
 const FIELDS = ['title', 'category', 'departments', 'body'];
 const FIELD_KEYS = ['t', 'c', 'd', 'b'];
 const WEIGHT = [3, 2, 2, 1];
-const FORMAT = 2;
+const FORMAT = 3;
 /** How a matter was found, best first; also its `data-match`. */
 export const MATCHES = ['exact', 'synonym', 'pinyin', 'suggested'];
 /** Alternatives of a part rank: as typed, a synonym, a pinyin term, a
@@ -181,7 +181,7 @@ export function createSearch(fetchJson, base = '/') {
   const manifest = () => {
     if (!manifestP) {
       manifestP = get('manifest.json').then((m) => {
-        if (!m || m.format !== FORMAT) throw new Error('search index format');
+        if (!m || m.format !== FORMAT || !(Number.isInteger(m.block) && m.block > 0)) throw new Error('search index format');
         return m;
       });
     }
@@ -329,7 +329,17 @@ export function createSearch(fetchJson, base = '/') {
     return [];
   };
 
-  const storedDoc = (number) => get(`d/${LIST_PREFIX[number % 4]}${Math.floor(number / 4)}.json`);
+  /** A matter's stored text, from the bundle of `block` consecutive
+   * numbers of its list (`d/b3.json` holds basic 12–15 when `block` is 4);
+   * `get` keeps the bundle's promise, so matters of one bundle share one
+   * fetch, also when asked for at the same time. */
+  const storedDoc = async (number) => {
+    const m = await manifest();
+    const seq = Math.floor(number / 4);
+    const doc = own(await get(`d/${LIST_PREFIX[number % 4]}${Math.floor(seq / m.block)}.json`), String(seq));
+    if (!doc) throw new Error(`search index: no stored text for ${number}`);
+    return doc;
+  };
 
   /** The numbers of the matters a filter lets through, or null for no filter. */
   const filtered = async (filters) => {
