@@ -12,7 +12,8 @@
 //!   [`stored::BLOCK`] consecutive `seq` numbers of a list (`d/b3.json`
 //!   holds basic 12 to 15), for the results on screen and to check them
 //!   ([`stored`]);
-//! - `search/f/…`: the matters of each category and department;
+//! - `search/f/<n>.json`: the matters of each category and department,
+//!   several to a file (the manifest says which);
 //! - `search/a.json`: the ASCII words, whole, for numbers or words typed
 //!   in part (`123` of `12345`);
 //! - `search/p/<n>.json`, `search/r/<n>.json`: terms by sound, characters'
@@ -38,7 +39,7 @@ use crate::model::{MatterView, Site};
 use crate::output::{put_compressed, Sink};
 
 /// The layout of the files under `search/`; the script refuses others.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// A matter's number in the postings: its `seq` and list in one integer
 /// (`seq * 4 + list`), so that lists of them are short and sort by list
@@ -170,6 +171,9 @@ struct Manifest<'a> {
     readings: u32,
     categories: Vec<&'a str>,
     departments: Vec<&'a str>,
+    /// Which `search/f/<n>.json` holds each category's and department's
+    /// matters.
+    facets: stored::FacetFiles,
 }
 
 /// Writes everything under `search/`.
@@ -177,7 +181,7 @@ pub fn write_index(site: &Site, out: &dyn Sink) -> Result<(), String> {
     let docs = docs(site, &SynonymFinder::new(&site.synonyms));
     let shards = postings::write_shards(&docs, out)?;
     stored::write_docs(&docs, out)?;
-    stored::write_facets(site, out)?;
+    let facets = stored::write_facets(site, out)?;
     let words = serde_json::to_vec(&ascii_words(&docs)).map_err(|e| e.to_string())?;
     put_compressed(out, "search/a.json", &words).map_err(|e| e.to_string())?;
     let synonyms = serde_json::to_vec(&site.synonyms).map_err(|e| e.to_string())?;
@@ -192,6 +196,7 @@ pub fn write_index(site: &Site, out: &dyn Sink) -> Result<(), String> {
         readings: reading::READING_SHARDS,
         categories: site.categories.iter().map(|c| c.name.as_str()).collect(),
         departments: site.departments.iter().map(|d| d.name.as_str()).collect(),
+        facets,
     };
     let json = serde_json::to_vec(&manifest).map_err(|e| e.to_string())?;
     put_compressed(out, "search/manifest.json", &json).map_err(|e| e.to_string())

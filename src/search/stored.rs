@@ -1,8 +1,8 @@
 //! What a result shows and is checked against: the matters' text in
 //! bundles (`search/d/b3.json` holds basic 12 to 15 when [`BLOCK`] is 4),
 //! fetched only for the results on screen and those checked ahead; and, for
-//! the filters, the matters of each category and department
-//! (`search/f/c3.json`, `search/f/d7.json`), fetched only when one is set.
+//! the filters, the matters of each category and department, several to a
+//! file (`search/f/0.json`), fetched only when one is set.
 //!
 //! A bundle is an object keyed by `seq`, in numeric order:
 //!
@@ -100,9 +100,24 @@ pub fn write_docs(docs: &[Doc], out: &dyn Sink) -> Result<(), String> {
     })
 }
 
-/// `search/f/c<i>.json` for the i-th category and `search/f/d<i>.json` for
-/// the i-th department, in the order the manifest names them.
-pub fn write_facets(site: &Site, out: &dyn Sink) -> Result<(), String> {
+/// A facets file is closed once it holds this many bytes: at 282 matters
+/// every list fits in one file, at 28,200 a category's list is about 5 KB.
+const FACET_FILE_BYTES: usize = 8 * 1024;
+
+/// Which facets file holds each category's and each department's matters,
+/// in the order the manifest names them.
+#[derive(Debug, serde::Serialize)]
+pub struct FacetFiles {
+    pub categories: Vec<u32>,
+    pub departments: Vec<u32>,
+}
+
+/// Writes `search/f/<n>.json`: the matters of the categories and
+/// departments, as delta lists keyed `c<i>` (the i-th category) and `d<i>`
+/// (the i-th department), several to a file. One file per value was a
+/// file of a few dozen bytes per department, and creating files is what
+/// writing the index costs most.
+pub fn write_facets(site: &Site, out: &dyn Sink) -> Result<FacetFiles, String> {
     let numbers = |groups: &[Group]| {
         let mut n: Vec<u64> = groups
             .iter()
@@ -113,17 +128,52 @@ pub fn write_facets(site: &Site, out: &dyn Sink) -> Result<(), String> {
         n.dedup();
         deltas(&n)
     };
-    let categories = site.categories.iter().map(|c| numbers(&c.groups));
-    let departments = site.departments.iter().map(|d| numbers(&d.groups));
-    for (i, json) in categories.enumerate() {
-        put_compressed(out, &format!("search/f/c{i}.json"), json.as_bytes())
-            .map_err(|e| e.to_string())?;
+    let lists = site
+        .categories
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (format!("c{i}"), numbers(&c.groups)))
+        .chain(
+            site.departments
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (format!("d{i}"), numbers(&d.groups))),
+        );
+    let (files, of) = pack(lists, FACET_FILE_BYTES);
+    files.par_iter().enumerate().try_for_each(|(n, json)| {
+        put_compressed(out, &format!("search/f/{n}.json"), json.as_bytes())
+            .map_err(|e| e.to_string())
+    })?;
+    let (categories, departments) = of.split_at(site.categories.len().min(of.len()));
+    Ok(FacetFiles {
+        categories: categories.to_vec(),
+        departments: departments.to_vec(),
+    })
+}
+
+/// Packs `(key, JSON value)` pairs, in order, into JSON objects of about
+/// `limit` bytes; returns the objects and, per pair, the object holding it.
+fn pack(lists: impl Iterator<Item = (String, String)>, limit: usize) -> (Vec<String>, Vec<u32>) {
+    let mut files: Vec<String> = Vec::new();
+    let mut of = Vec::new();
+    let mut current = String::new();
+    for (key, json) in lists {
+        if current.len() >= limit {
+            current.push('}');
+            files.push(std::mem::take(&mut current));
+        }
+        current.push(if current.is_empty() { '{' } else { ',' });
+        current.push('"');
+        current.push_str(&key);
+        current.push_str("\":");
+        current.push_str(&json);
+        of.push(u32::try_from(files.len()).unwrap_or(u32::MAX));
     }
-    for (i, json) in departments.enumerate() {
-        put_compressed(out, &format!("search/f/d{i}.json"), json.as_bytes())
-            .map_err(|e| e.to_string())?;
+    if !current.is_empty() {
+        current.push('}');
+        files.push(current);
     }
-    Ok(())
+    (files, of)
 }
 
 #[cfg(test)]
@@ -261,5 +311,26 @@ mod tests {
             let rel = format!("search/d/{name}.json");
             assert_eq!(out.get(&rel), again.get(&rel), "{rel}");
         }
+    }
+
+    #[test]
+    fn facet_lists_are_packed_in_order_into_files_of_about_the_limit() {
+        let lists = (0..10).map(|i| (format!("d{i}"), format!("[{}]", "1,".repeat(i) + "1")));
+        let (files, of) = pack(lists, 20);
+        // Each file is closed at the first list that takes it to 20 bytes.
+        assert_eq!(of, [0, 0, 1, 1, 2, 2, 3, 4, 5, 6]);
+        assert_eq!(files.len(), 7);
+        let mut seen = 0;
+        for (n, file) in files.iter().enumerate() {
+            let v: serde_json::Map<String, serde_json::Value> = serde_json::from_str(file).unwrap();
+            for (key, list) in &v {
+                let i: usize = key[1..].parse().unwrap();
+                assert_eq!(of[i] as usize, n, "{key}");
+                assert_eq!(list.as_array().unwrap().len(), i + 1, "{key}");
+                seen += 1;
+            }
+        }
+        assert_eq!(seen, 10, "every list once");
+        assert_eq!(pack(std::iter::empty(), 20), (vec![], vec![]));
     }
 }

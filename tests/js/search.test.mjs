@@ -134,7 +134,14 @@ test('an index of another layout or without its stored text is refused, not misr
       if (Object.prototype.hasOwnProperty.call(changes, path)) return Promise.resolve(changes[path]);
       return Promise.resolve(JSON.parse(readFileSync(join(dist, 'search', path), 'utf8')));
     }, BASE);
-  for (const manifest of [{ ...files['manifest.json'], format: 2 }, { ...files['manifest.json'], block: undefined }, { ...files['manifest.json'], block: 0 }]) {
+  const m0 = files['manifest.json'];
+  for (const manifest of [
+    { ...m0, format: 3 },
+    { ...m0, block: undefined },
+    { ...m0, block: 0 },
+    { ...m0, facets: undefined },
+    { ...m0, facets: { ...m0.facets, departments: m0.facets.departments.slice(1) } },
+  ]) {
     await assert.rejects(over({ 'manifest.json': manifest }).run('低保'), /search index format/);
   }
   // basic-036 is 低保's result: its bundle without it (or with it only
@@ -200,6 +207,32 @@ test('counts agree with the results, synonyms and filters included', async () =>
   const m = await engine.run('办医保');
   const items = await m.items(20);
   for (const t of m.synonyms) assert.ok(items.some((x) => normalize([x.title, x.category, x.departments.join('、'), x.body].join('\n')).includes(t)), t);
+});
+
+test('every category and department filter lets through exactly its matters', async () => {
+  const m = JSON.parse(readFileSync(join(dist, 'search/manifest.json'), 'utf8'));
+  // The lists share files: fewer files than filter values.
+  const files = new Set([...m.facets.categories, ...m.facets.departments]);
+  assert.ok(files.size < m.categories.length + m.departments.length, `${files.size} facet files`);
+  const q = '负责';
+  const everything = await engine.all(q);
+  assert.ok(everything.length > 50, `${everything.length} results for ${q}`);
+  let narrowed = 0;
+  for (const [key, names, holds] of [
+    ['category', m.categories, (r, n) => r.category === n],
+    ['department', m.departments, (r, n) => r.departments.includes(n)],
+  ]) {
+    for (const name of names) {
+      const r = await engine.run(q, { [key]: name });
+      const shown = await r.items(Infinity);
+      const want = everything.filter((x) => holds(x, name)).map((x) => x.id).sort();
+      assert.deepEqual(shown.map((x) => x.id).sort(), want, `${key} ${name}`);
+      assert.equal(r.filteredOut, everything.length - want.length, `${key} ${name}`);
+      if (want.length > 0 && want.length < everything.length) narrowed++;
+    }
+  }
+  // Not vacuous: most values keep some results and drop others.
+  assert.ok(narrowed > (m.categories.length + m.departments.length) / 2, `${narrowed} filters narrowed`);
 });
 
 test('part of a long ASCII word is found past the indexed letters', async () => {

@@ -21,7 +21,7 @@ const LIST_NAMES = { basic: '基本履职事项', cooperative: '配合履职事�
 const FIELDS = ['title', 'category', 'departments', 'body'];
 const FIELD_KEYS = ['t', 'c', 'd', 'b'];
 const WEIGHT = [3, 2, 2, 1];
-const FORMAT = 3;
+const FORMAT = 4;
 /** How a matter was found, best first; also its `data-match`. */
 export const MATCHES = ['exact', 'synonym', 'pinyin', 'suggested'];
 /** Alternatives of a part rank: as typed, a synonym, a pinyin term, a
@@ -181,7 +181,9 @@ export function createSearch(fetchJson, base = '/') {
   const manifest = () => {
     if (!manifestP) {
       manifestP = get('manifest.json').then((m) => {
-        if (!m || m.format !== FORMAT || !(Number.isInteger(m.block) && m.block > 0)) throw new Error('search index format');
+        const filesFor = (names, files) => Array.isArray(names) && Array.isArray(files) && files.length === names.length && files.every((n) => Number.isInteger(n) && n >= 0);
+        const facetsOk = m && m.facets && filesFor(m.categories, m.facets.categories) && filesFor(m.departments, m.facets.departments);
+        if (!m || m.format !== FORMAT || !(Number.isInteger(m.block) && m.block > 0) || !facetsOk) throw new Error('search index format');
         return m;
       });
     }
@@ -349,10 +351,15 @@ export function createSearch(fetchJson, base = '/') {
       const s = new Set(nums);
       allowed = allowed === null ? s : new Set([...allowed].filter((n) => s.has(n)));
     };
-    for (const [key, names, prefix] of [['category', m.categories, 'c'], ['department', m.departments, 'd']]) {
+    // Several categories' and departments' lists share a file
+    // (`f/0.json` = {"c0": […], "d3": […]}); the manifest says which.
+    for (const [key, names, files, prefix] of [
+      ['category', m.categories, m.facets.categories, 'c'],
+      ['department', m.departments, m.facets.departments, 'd'],
+    ]) {
       if (!filters[key]) continue;
       const i = names.indexOf(filters[key]);
-      narrow(i < 0 ? [] : undelta(await get(`f/${prefix}${i}.json`)));
+      narrow(i < 0 ? [] : undelta(own(await get(`f/${files[i]}.json`), `${prefix}${i}`) || []));
     }
     return allowed;
   };
