@@ -36,10 +36,11 @@ pub const READING_SHARDS: u32 = 16;
 const TERMS_PER_KEY: usize = 24;
 
 /// jieba's own dictionary (`dict.txt` of jieba-rs 0.8.1, MIT licence, as
-/// jieba publishes it), compressed. jieba-rs is used without its built-in
-/// copy: loading all 349,045 words takes 110 ms and 55 MB on every build,
-/// more than the rest of a build of the real list.
-const DICTIONARY: &[u8] = include_bytes!("jieba-dict.txt.gz");
+/// jieba publishes it), kept compressed beside this file and unpacked by
+/// `build.rs`. jieba-rs is used without its built-in copy: loading all
+/// 349,045 words takes 110 ms and 55 MB on every build, more than the rest
+/// of a build of the real list.
+const DICTIONARY: &str = include_str!(concat!(env!("OUT_DIR"), "/jieba-dict.txt"));
 
 /// A segmenter with the words of jieba's dictionary that can occur in
 /// `texts` (all their characters do). The dictionary's total frequency is
@@ -58,21 +59,16 @@ fn segmenter<'a>(texts: impl Iterator<Item = &'a str>) -> Result<Jieba, String> 
     let (kept, _) = dictionary(|word| {
         word.chars()
             .all(|c| chars.get(c as usize).copied().unwrap_or(false))
-    })?;
+    });
     Jieba::with_dict(&mut kept.as_bytes()).map_err(|e| format!("jieba dictionary: {e}"))
 }
 
 /// The dictionary's lines whose word `keep` accepts, and the line for
 /// the rest; with it, the number of lines kept.
-fn dictionary(keep: impl Fn(&str) -> bool) -> Result<(String, usize), String> {
-    use std::io::Read as _;
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(DICTIONARY)
-        .read_to_string(&mut text)
-        .map_err(|e| format!("jieba dictionary: {e}"))?;
+fn dictionary(keep: impl Fn(&str) -> bool) -> (String, usize) {
     let mut kept = String::new();
     let (mut total, mut kept_total, mut lines) = (0_u64, 0_u64, 0);
-    for line in text.lines() {
+    for line in DICTIONARY.lines() {
         let mut fields = line.split(' ');
         let (Some(word), Some(freq)) = (fields.next(), fields.next()) else {
             continue;
@@ -89,7 +85,7 @@ fn dictionary(keep: impl Fn(&str) -> bool) -> Result<(String, usize), String> {
     if total > kept_total {
         kept.push_str(&format!("\u{e000}\u{e001} {} x\n", total - kept_total));
     }
-    Ok((kept, lines))
+    (kept, lines)
 }
 
 /// A reading without tones, `ü` written `v` as people type it.
@@ -264,7 +260,7 @@ mod tests {
     use super::*;
 
     fn full() -> Jieba {
-        let (all, _) = dictionary(|_| true).unwrap();
+        let (all, _) = dictionary(|_| true);
         Jieba::with_dict(&mut all.as_bytes()).unwrap()
     }
 
@@ -289,8 +285,7 @@ mod tests {
         for t in &titles {
             assert_eq!(small.cut(t, false), whole.cut(t, false), "{t}");
         }
-        let (_, kept) =
-            dictionary(|w| w.chars().all(|c| titles.iter().any(|t| t.contains(c)))).unwrap();
+        let (_, kept) = dictionary(|w| w.chars().all(|c| titles.iter().any(|t| t.contains(c))));
         assert!(kept < 100_000, "{kept} of 349,045 words kept");
     }
 
