@@ -157,6 +157,28 @@ test('an index of another layout or without its stored text is refused, not misr
   } finally {
     delete Object.prototype['36'];
   }
+  // A facets file without the list the manifest sends a filter to is an
+  // error, not a filter that lets nothing through.
+  const dept = m0.departments.indexOf('疏附县民政局');
+  assert.ok(dept >= 0);
+  const facetFile = `f/${m0.facets.departments[dept]}.json`;
+  const { [`d${dept}`]: _list, ...withoutIt } = JSON.parse(readFileSync(join(dist, 'search', facetFile), 'utf8'));
+  await assert.rejects(over({ [facetFile]: withoutIt }).run('高龄', { department: '疏附县民政局' }), new RegExp(`no d${dept} in`));
+});
+
+test('a manifest that failed to download is fetched again by the next search', async () => {
+  let failures = 1;
+  const engine2 = createSearch((path) => {
+    if (path === 'manifest.json' && failures-- > 0) return Promise.reject(new Error('offline'));
+    return Promise.resolve(JSON.parse(readFileSync(join(dist, 'search', path), 'utf8')));
+  }, BASE);
+  await assert.rejects(engine2.run('低保'), /offline/);
+  const r = await engine2.run('低保');
+  assert.ok(r.total > 0);
+  assert.deepEqual(
+    (await r.items(Infinity)).map((x) => x.id),
+    (await engine.all('低保')).map((x) => x.id),
+  );
 });
 
 test('every search file has a gzip copy and no shard is large', () => {

@@ -180,12 +180,20 @@ export function createSearch(fetchJson, base = '/') {
   let manifestP = null;
   const manifest = () => {
     if (!manifestP) {
-      manifestP = get('manifest.json').then((m) => {
-        const filesFor = (names, files) => Array.isArray(names) && Array.isArray(files) && files.length === names.length && files.every((n) => Number.isInteger(n) && n >= 0);
-        const facetsOk = m && m.facets && filesFor(m.categories, m.facets.categories) && filesFor(m.departments, m.facets.departments);
-        if (!m || m.format !== FORMAT || !(Number.isInteger(m.block) && m.block > 0) || !facetsOk) throw new Error('search index format');
-        return m;
-      });
+      manifestP = get('manifest.json').then(
+        (m) => {
+          const filesFor = (names, files) => Array.isArray(names) && Array.isArray(files) && files.length === names.length && files.every((n) => Number.isInteger(n) && n >= 0);
+          const facetsOk = m && m.facets && filesFor(m.categories, m.facets.categories) && filesFor(m.departments, m.facets.departments);
+          if (!m || m.format !== FORMAT || !(Number.isInteger(m.block) && m.block > 0) || !facetsOk) throw new Error('search index format');
+          return m;
+        },
+        (e) => {
+          // A failed download (offline for a moment) is tried again by the
+          // next search; an index of another format stays refused.
+          manifestP = null;
+          throw e;
+        },
+      );
     }
     return manifestP;
   };
@@ -359,7 +367,13 @@ export function createSearch(fetchJson, base = '/') {
     ]) {
       if (!filters[key]) continue;
       const i = names.indexOf(filters[key]);
-      narrow(i < 0 ? [] : undelta(own(await get(`f/${files[i]}.json`), `${prefix}${i}`) || []));
+      if (i < 0) {
+        narrow([]);
+        continue;
+      }
+      const list = own(await get(`f/${files[i]}.json`), `${prefix}${i}`);
+      if (!Array.isArray(list)) throw new Error(`search index: no ${prefix}${i} in f/${files[i]}.json`);
+      narrow(undelta(list));
     }
     return allowed;
   };
