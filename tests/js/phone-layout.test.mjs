@@ -7,9 +7,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { buildSite, launch, serve } from './site.mjs';
+import { siteInBrowser } from './site.mjs';
 
 const BASE = '/zwgk/lzqd/';
 const PHONE = { width: 375, height: 812 };
@@ -31,22 +31,11 @@ const PAGES = {
   '404': 'no/such/page/',
 };
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve(buildSite({ basePath: BASE }), BASE);
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const live = siteInBrowser(BASE);
 
 /** A phone-sized page whose reader has chosen the text size `font` ('' is standard). */
 async function phone(font = '', viewport = PHONE, options = {}) {
-  const ctx = await browser.newContext({ viewport, ...options });
+  const ctx = await live.browser.newContext({ viewport, ...options });
   if (font) await ctx.addInitScript((f) => window.localStorage.setItem('qingdan-font', f), font);
   const page = await ctx.newPage();
   page.close = () => ctx.close();
@@ -54,7 +43,7 @@ async function phone(font = '', viewport = PHONE, options = {}) {
 }
 
 async function open(page, path) {
-  await page.goto(server.url + path);
+  await page.goto(live.server.url + path);
   if (path.startsWith('search/')) await page.waitForSelector('#search-results[data-state="ready"]', { state: 'attached' });
 }
 

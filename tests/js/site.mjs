@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { after, before } from 'node:test';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -86,6 +87,24 @@ export async function launch() {
       '--disable-quic',
     ],
   });
+}
+
+/**
+ * For a test file: the repository's site built under `base`, served on
+ * loopback, and headless Chromium, started before the file's tests and
+ * closed after them. `server` and `browser` are set once the tests run.
+ */
+export function siteInBrowser(base) {
+  const live = { server: null, browser: null };
+  before(async () => {
+    live.server = await serve(buildSite({ basePath: base }), base);
+    live.browser = await launch();
+  });
+  after(async () => {
+    await live.browser?.close();
+    await live.server?.close();
+  });
+  return live;
 }
 
 /**

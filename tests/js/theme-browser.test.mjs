@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { buildSite, fixtureCopy, launch, serve } from './site.mjs';
+import { buildSite, fixtureCopy, serve, siteInBrowser } from './site.mjs';
 
 const BASE = '/zwgk/lzqd/';
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -32,18 +32,7 @@ const PAGES = {
   contact: 'contact/',
 };
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve(buildSite({ basePath: BASE }), BASE);
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const live = siteInBrowser(BASE);
 
 /** Opens `path`, recording requests and CSP violations; waits for search results. */
 async function open(page, path) {
@@ -53,14 +42,14 @@ async function open(page, path) {
   page.on('console', (m) => {
     if (/Content Security Policy|Refused to/.test(m.text())) violations.push(m.text());
   });
-  await page.goto(server.url + path);
+  await page.goto(live.server.url + path);
   if (path.startsWith('search/')) await page.waitForSelector('#search-results[data-state="ready"]', { state: 'attached' });
   return { requests, violations };
 }
 
 for (const [name, path] of Object.entries(PAGES)) {
   test(`${name}: no axe violations, nothing from elsewhere, no CSP breach, one h1, meta tags`, async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await live.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const { requests, violations } = await open(page, path);
     await page.evaluate(axeSource);
     const result = await page.evaluate(() =>
@@ -70,7 +59,7 @@ for (const [name, path] of Object.entries(PAGES)) {
     const found = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
     assert.deepEqual(found, [], `axe on ${path}`);
     assert.ok(result.passes.length > 10, 'axe ran its checks');
-    const foreign = requests.filter((u) => !u.startsWith(server.origin));
+    const foreign = requests.filter((u) => !u.startsWith(live.server.origin));
     assert.deepEqual(foreign, [], 'requests to another origin');
     assert.deepEqual(violations, [], 'CSP violations');
     assert.equal(await page.locator('h1').count(), 1);
@@ -94,7 +83,7 @@ for (const [name, path] of Object.entries(PAGES)) {
 }
 
 test('no horizontal scrolling at 320 px on any page type', async () => {
-  const page = await browser.newPage({ viewport: { width: 320, height: 640 } });
+  const page = await live.browser.newPage({ viewport: { width: 320, height: 640 } });
   for (const [name, path] of Object.entries(PAGES)) {
     await open(page, path);
     const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
@@ -104,7 +93,7 @@ test('no horizontal scrolling at 320 px on any page type', async () => {
 });
 
 test('text size: three steps, the largest at least 20 px, kept across pages, by keyboard', async () => {
-  const page = await browser.newPage();
+  const page = await live.browser.newPage();
   await open(page, '');
   const size = () => page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
   const standard = await size();
@@ -128,7 +117,7 @@ test('text size: three steps, the largest at least 20 px, kept across pages, by 
 });
 
 test('high contrast: switches the page, kept across pages, passes axe', async () => {
-  const page = await browser.newPage();
+  const page = await live.browser.newPage();
   await open(page, 'matters/cooperative-013/');
   const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   assert.equal(await bg(), 'rgb(255, 255, 255)');
@@ -148,7 +137,7 @@ test('high contrast: switches the page, kept across pages, passes axe', async ()
 });
 
 test('a phone-sized list shows matters as cards with their labels', async () => {
-  const page = await browser.newPage({ viewport: { width: 375, height: 800 } });
+  const page = await live.browser.newPage({ viewport: { width: 375, height: 800 } });
   await open(page, 'cooperative/');
   const display = await page.evaluate(() => getComputedStyle(document.querySelector('table.matters tbody tr')).display);
   // A card (a flex box, so that its title can come first), not a table row.
@@ -175,7 +164,7 @@ police_record = "新公网安备 65312102000001号"
   );
   writeFileSync(join(site, 'site.toml'), toml);
   const local = await serve(buildSite({ root: site, basePath: '/' }), '/');
-  const page = await browser.newPage();
+  const page = await live.browser.newPage();
   await page.goto(`${local.url}matters/basic-001/`);
   const footer = await page.textContent('footer');
   for (const text of ['主办单位：示例县人民政府', '承办单位：示例镇人民政府', '示例县示例镇人民路1号', '0998-1234567', 'office@example.gov.cn', '网站标识码：6531210001', '新ICP备00000000号', '新公网安备 65312102000001号', '网站地图', '联系我们']) {
@@ -190,8 +179,8 @@ police_record = "新公网安备 65312102000001号"
   await local.close();
 
   // The repository's site.toml sets only the organizer: the rest is left out cleanly.
-  const p2 = await browser.newPage();
-  await p2.goto(server.url);
+  const p2 = await live.browser.newPage();
+  await p2.goto(live.server.url);
   const f2 = await p2.textContent('footer');
   assert.ok(f2.includes('承办单位：疏附县吾库萨克镇人民政府'));
   assert.ok(!f2.includes('主办单位') && !f2.includes('ICP') && !f2.includes('undefined'), f2);
@@ -199,7 +188,7 @@ police_record = "新公网安备 65312102000001号"
 });
 
 test('a matter prints without navigation', async () => {
-  const page = await browser.newPage();
+  const page = await live.browser.newPage();
   await open(page, 'matters/cooperative-013/');
   await page.emulateMedia({ media: 'print' });
   for (const sel of ['.site-header', '.site-footer', '.breadcrumbs', '.a11y-bar', '.pager']) {
@@ -211,7 +200,7 @@ test('a matter prints without navigation', async () => {
 
 test("a department's duties sit beside the township's on a wide screen, above them on a phone", async () => {
   const tops = async (width) => {
-    const page = await browser.newPage({ viewport: { width, height: 900 } });
+    const page = await live.browser.newPage({ viewport: { width, height: 900 } });
     await open(page, 'departments/minzheng/');
     const [a, b] = await page.$$eval('.xref .duty', (els) => els.slice(0, 2).map((e) => e.getBoundingClientRect().top));
     await page.close();

@@ -156,7 +156,6 @@ export function describe(number, base) {
     list,
     listName: LIST_NAMES[list],
     seq,
-    ref: LIST_PREFIX[number % 4] + seq,
     id: `${list}-${String(seq).padStart(3, '0')}`,
     url: `${base}matters/${list}-${String(seq).padStart(3, '0')}/`,
   };
