@@ -28,8 +28,24 @@ pub struct SiteConfig {
     /// shows instead of the editor's note.
     #[serde(default = "default_review_notice")]
     pub review_notice: String,
+    /// Rows per page of a list, category or uncategorized table: longer
+    /// tables are split into pages (`…/page/2/`), so that a county-sized
+    /// list does not make one page of thousands of rows.
+    #[serde(default = "default_page_size")]
+    pub page_size: usize,
     #[serde(default)]
     pub government: Government,
+}
+
+/// Rows per page unless `site.toml` says otherwise: a township's longest
+/// list (about 130 matters) stays one page.
+pub const DEFAULT_PAGE_SIZE: usize = 200;
+/// Fewer rows than this would make pages to click through for nothing;
+/// more would make pages too heavy for a phone.
+pub const PAGE_SIZE_RANGE: std::ops::RangeInclusive<usize> = 20..=2000;
+
+fn default_page_size() -> usize {
+    DEFAULT_PAGE_SIZE
 }
 
 /// What a matter under review says to citizens unless `site.toml` says otherwise.
@@ -157,6 +173,22 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<SiteConfig> {
             )
             .help(format!(
                 "删去 review_notice 使用默认的“{DEFAULT_REVIEW_NOTICE}”，或写一句话"
+            ));
+    }
+    if !PAGE_SIZE_RANGE.contains(&config.page_size) {
+        diags
+            .error(
+                &path,
+                at("page_size"),
+                format!(
+                    "page_size = {} 无效：每页行数应在 {} 到 {} 之间",
+                    config.page_size,
+                    PAGE_SIZE_RANGE.start(),
+                    PAGE_SIZE_RANGE.end()
+                ),
+            )
+            .help(format!(
+                "删去 page_size 使用默认的每页 {DEFAULT_PAGE_SIZE} 行，或写一个范围内的整数"
             ));
     }
     match normalize_base_path(&config.base_path) {

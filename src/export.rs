@@ -248,7 +248,15 @@ pub fn write_sitemap(site: &Site, out: &dyn Sink) -> Result<(), String> {
     let urls: Vec<String> = paths
         .iter()
         .map(|p| {
-            let lastmod = dates.get(p.as_str()).copied().unwrap_or(&site_date);
+            // A later page of a table (`basic/page/2/`) has its table's date.
+            let first_page = match p.find("page/") {
+                Some(i) => format!("{}index.html", &p[..i]),
+                None => p.clone(),
+            };
+            let lastmod = dates
+                .get(first_page.as_str())
+                .copied()
+                .unwrap_or(&site_date);
             let path = p.trim_end_matches("index.html");
             format!(
                 "  <url><loc>{}</loc><lastmod>{lastmod}</lastmod></url>\n",

@@ -82,12 +82,35 @@ pub(super) fn row(m: &MatterView) -> Row<'_> {
     }
 }
 
+/// The rows of one list's group that a category page shows.
 #[derive(Serialize)]
 pub(super) struct GroupRows<'a> {
     pub(super) key: &'a str,
     pub(super) name: &'a str,
+    /// The whole group's count, on every page it spans.
     pub(super) count: usize,
     pub(super) rows: Vec<Row<'a>>,
+    /// The group began on an earlier page.
+    pub(super) continued: bool,
+}
+
+/// A list on the site map: its matters, or its pages when it has several.
+#[derive(Serialize)]
+pub(super) struct SitemapList<'a> {
+    pub(super) key: &'a str,
+    pub(super) name: &'a str,
+    pub(super) count: usize,
+    pub(super) rows: Vec<Row<'a>>,
+    pub(super) pages: Vec<Link>,
+}
+
+/// A link into a long table: where a category (on a list) or a list (on a
+/// category) begins, on this page (`#anchor`) or another (`…/page/3/#anchor`).
+#[derive(Serialize)]
+pub(super) struct Jump {
+    pub(super) name: String,
+    pub(super) count: usize,
+    pub(super) url: String,
 }
 
 /// One matter on a department's page: what the department does beside

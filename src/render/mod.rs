@@ -3,6 +3,7 @@
 
 mod context;
 mod pages;
+mod paging;
 
 use std::path::Path;
 

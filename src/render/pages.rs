@@ -5,19 +5,23 @@
 
 use tera::Context;
 
-use super::context::{row, Assets, CrossRef, GroupRows, Page, PageMeta, Row, SiteMeta};
+use super::context::{
+    row, Assets, CrossRef, GroupRows, Jump, Page, PageMeta, Row, SiteMeta, SitemapList,
+};
+use super::paging::{self, page_count, page_dir, Pager};
 use crate::content::{
     ListKind, SECTION_DEPARTMENT_DUTIES, SECTION_TOWNSHIP_DUTIES, SECTION_WORK_METHOD,
 };
-use crate::model::{DepartmentView, Group, Link, Site};
+use crate::model::{DepartmentView, Link, Site};
 
-/// One page of the site; the numbers index the model's vectors.
+/// One page of the site; the numbers index the model's vectors, and the
+/// second number of a table's page is which of its pages (0: the first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PageKind {
     Home,
-    List(usize),
-    Categories,
-    Category(usize),
+    List(usize, usize),
+    Categories(usize),
+    Category(usize, usize),
     Departments,
     Department(usize),
     Matter(usize),
@@ -31,16 +35,16 @@ impl PageKind {
     /// The page's file inside the output.
     pub fn path(self, site: &Site) -> String {
         let dir = match self {
-            PageKind::Home => "",
-            PageKind::List(i) => &site.lists[i].path,
-            PageKind::Categories => "categories/",
-            PageKind::Category(i) => &site.categories[i].path,
-            PageKind::Departments => "departments/",
-            PageKind::Department(i) => &site.departments[i].path,
-            PageKind::Matter(i) => &site.matters[i].path,
-            PageKind::Search => "search/",
-            PageKind::Sitemap => "sitemap/",
-            PageKind::Contact => "contact/",
+            PageKind::Home => String::new(),
+            PageKind::List(i, p) => page_dir(&site.lists[i].path, p),
+            PageKind::Categories(p) => page_dir("categories/", p),
+            PageKind::Category(i, p) => page_dir(&site.categories[i].path, p),
+            PageKind::Departments => "departments/".into(),
+            PageKind::Department(i) => site.departments[i].path.clone(),
+            PageKind::Matter(i) => site.matters[i].path.clone(),
+            PageKind::Search => "search/".into(),
+            PageKind::Sitemap => "sitemap/".into(),
+            PageKind::Contact => "contact/".into(),
             PageKind::NotFound => return "404.html".into(),
         };
         format!("{dir}index.html")
@@ -49,10 +53,15 @@ impl PageKind {
 
 /// Every page of `site`, the matters last (they are the many).
 pub fn kinds(site: &Site) -> Vec<PageKind> {
+    let size = site.config.page_size;
     let mut v = vec![PageKind::Home];
-    v.extend((0..site.lists.len()).map(PageKind::List));
-    v.push(PageKind::Categories);
-    v.extend((0..site.categories.len()).map(PageKind::Category));
+    for (i, l) in site.lists.iter().enumerate() {
+        v.extend((0..page_count(l.matters.len(), size)).map(|p| PageKind::List(i, p)));
+    }
+    v.extend((0..page_count(site.uncategorized.len(), size)).map(PageKind::Categories));
+    for (i, c) in site.categories.iter().enumerate() {
+        v.extend((0..page_count(c.count, size)).map(|p| PageKind::Category(i, p)));
+    }
     v.push(PageKind::Departments);
     v.extend((0..site.departments.len()).map(PageKind::Department));
     v.extend([
@@ -138,65 +147,41 @@ impl<'a> Pages<'a> {
                     c,
                 )
             }
-            PageKind::List(i) => {
-                let list = &site.lists[i];
-                let mut c = Context::new();
-                c.insert("list", list);
-                c.insert("rows", &self.rows(&list.matters));
-                self.make(
-                    path,
-                    "list.html",
-                    PageMeta {
-                        title: &format!("{}清单", list.name),
-                        date: &list.date,
-                        column: list.name,
-                        column_type: "列表页",
-                        section: list.key,
-                        breadcrumbs: vec![self.home.clone()],
-                        url: list.url.clone(),
-                    },
-                    c,
-                )
-            }
-            PageKind::Categories => {
+            PageKind::List(i, p) => self.list(path, i, p),
+            PageKind::Categories(p) => {
+                let size = site.config.page_size;
+                let rows = paging::rows_of(p, size, site.uncategorized.len());
                 let mut c = Context::new();
                 c.insert("categories", &site.categories);
-                c.insert("uncategorized", &self.rows(&site.uncategorized));
-                self.site_page(
-                    "categories/",
-                    "categories.html",
-                    "事项类别",
-                    "列表页",
-                    "categories",
-                    c,
-                )
-            }
-            PageKind::Category(i) => {
-                let cat = &site.categories[i];
-                let mut c = Context::new();
-                c.insert("category", cat);
-                c.insert("groups", &self.groups(&cat.groups));
+                c.insert("uncategorized", &self.rows(&site.uncategorized[rows]));
+                c.insert("uncategorized_count", &site.uncategorized.len());
+                c.insert(
+                    "pager",
+                    &self.pager("categories/", p, site.uncategorized.len()),
+                );
+                let mut breadcrumbs = vec![self.home.clone()];
+                if p > 0 {
+                    breadcrumbs.push(Link {
+                        name: "事项类别".into(),
+                        url: site.url("categories/"),
+                    });
+                }
                 self.make(
                     path,
-                    "category.html",
+                    "categories.html",
                     PageMeta {
-                        title: &cat.name,
-                        date: &cat.date,
-                        column: &cat.name,
+                        title: &numbered("事项类别", p),
+                        date: &self.date,
+                        column: "事项类别",
                         column_type: "列表页",
                         section: "categories",
-                        breadcrumbs: vec![
-                            self.home.clone(),
-                            Link {
-                                name: "事项类别".into(),
-                                url: site.url("categories/"),
-                            },
-                        ],
-                        url: cat.url.clone(),
+                        breadcrumbs,
+                        url: site.url(&page_dir("categories/", p)),
                     },
                     c,
                 )
             }
+            PageKind::Category(i, p) => self.category(path, i, p),
             PageKind::Departments => {
                 let mut c = Context::new();
                 c.insert("departments", &site.departments);
@@ -244,14 +229,43 @@ impl<'a> Pages<'a> {
                 let mut c = Context::new();
                 c.insert("categories", &site.categories);
                 c.insert("departments", &site.departments);
-                let lists_as_groups: Vec<GroupRows<'_>> = site
+                let size = site.config.page_size;
+                // A list longer than a page is linked by its pages here,
+                // not matter by matter: the map stays one light page.
+                let lists_as_groups: Vec<SitemapList<'_>> = site
                     .lists
                     .iter()
-                    .map(|l| GroupRows {
-                        key: l.key,
-                        name: l.name,
-                        count: l.count,
-                        rows: self.rows(&l.matters),
+                    .map(|l| {
+                        let pages = page_count(l.matters.len(), size);
+                        SitemapList {
+                            key: l.key,
+                            name: l.name,
+                            count: l.count,
+                            rows: if pages == 1 {
+                                self.rows(&l.matters)
+                            } else {
+                                Vec::new()
+                            },
+                            pages: if pages == 1 {
+                                Vec::new()
+                            } else {
+                                (0..pages)
+                                    .map(|p| {
+                                        let rows = paging::rows_of(p, size, l.matters.len());
+                                        let seq = |r: usize| site.matters[l.matters[r]].seq;
+                                        Link {
+                                            name: format!(
+                                                "第 {} 页（第 {}–{} 项）",
+                                                p + 1,
+                                                seq(rows.start),
+                                                seq(rows.end - 1)
+                                            ),
+                                            url: site.url(&page_dir(&l.path, p)),
+                                        }
+                                    })
+                                    .collect()
+                            },
+                        }
                     })
                     .collect();
                 c.insert("groups", &lists_as_groups);
@@ -280,6 +294,141 @@ impl<'a> Pages<'a> {
                 Context::new(),
             ),
         }
+    }
+
+    /// Page `p` of list `i`: its rows, the pager, and links to where each
+    /// category first appears in the whole list (on this page or another).
+    fn list(&self, path: String, i: usize, p: usize) -> Page {
+        let site = self.site;
+        let list = &site.lists[i];
+        let size = site.config.page_size;
+        let here = site.url(&page_dir(&list.path, p));
+        let mut jumps: Vec<Jump> = Vec::new();
+        for (k, &m) in list.matters.iter().enumerate() {
+            let category = site.matters[m].category.as_ref();
+            let name = category.map_or("类别待核实", |c| c.name.as_str());
+            match jumps.iter_mut().find(|j| j.name == name) {
+                Some(j) => j.count += 1,
+                None => {
+                    let page = site.url(&page_dir(&list.path, paging::page_of(k, size)));
+                    let anchor = category_anchor(category);
+                    jumps.push(Jump {
+                        name: name.to_string(),
+                        count: 1,
+                        url: if page == here {
+                            format!("#{anchor}")
+                        } else {
+                            format!("{page}#{anchor}")
+                        },
+                    });
+                }
+            }
+        }
+        let rows = paging::rows_of(p, size, list.matters.len());
+        let mut c = Context::new();
+        c.insert("list", list);
+        c.insert("rows", &self.rows(&list.matters[rows]));
+        c.insert("jumps", &jumps);
+        c.insert("pager", &self.pager(&list.path, p, list.matters.len()));
+        let mut breadcrumbs = vec![self.home.clone()];
+        if p > 0 {
+            breadcrumbs.push(Link {
+                name: format!("{}清单", list.name),
+                url: list.url.clone(),
+            });
+        }
+        self.make(
+            path,
+            "list.html",
+            PageMeta {
+                title: &numbered(&format!("{}清单", list.name), p),
+                date: &list.date,
+                column: list.name,
+                column_type: "列表页",
+                section: list.key,
+                breadcrumbs,
+                url: here,
+            },
+            c,
+        )
+    }
+
+    /// Page `p` of category `i`: the part of its groups (one per list) that
+    /// falls on this page, and where each group begins.
+    fn category(&self, path: String, i: usize, p: usize) -> Page {
+        let site = self.site;
+        let cat = &site.categories[i];
+        let size = site.config.page_size;
+        let here = site.url(&page_dir(&cat.path, p));
+        let on_page = paging::rows_of(p, size, cat.count);
+        let mut groups = Vec::new();
+        let mut toc = Vec::new();
+        let mut start = 0;
+        for g in &cat.groups {
+            let page = site.url(&page_dir(&cat.path, paging::page_of(start, size)));
+            toc.push(Jump {
+                name: g.name.to_string(),
+                count: g.count,
+                url: if page == here {
+                    format!("#g-{}", g.key)
+                } else {
+                    format!("{page}#g-{}", g.key)
+                },
+            });
+            let from = on_page.start.max(start) - start;
+            let to = on_page
+                .end
+                .min(start + g.matters.len())
+                .saturating_sub(start);
+            if from < to {
+                groups.push(GroupRows {
+                    key: g.key,
+                    name: g.name,
+                    count: g.count,
+                    rows: self.rows(&g.matters[from..to]),
+                    continued: from > 0,
+                });
+            }
+            start += g.matters.len();
+        }
+        let mut c = Context::new();
+        c.insert("category", cat);
+        c.insert("groups", &groups);
+        c.insert("toc", &toc);
+        c.insert("pager", &self.pager(&cat.path, p, cat.count));
+        let mut breadcrumbs = vec![
+            self.home.clone(),
+            Link {
+                name: "事项类别".into(),
+                url: site.url("categories/"),
+            },
+        ];
+        if p > 0 {
+            breadcrumbs.push(Link {
+                name: cat.name.clone(),
+                url: cat.url.clone(),
+            });
+        }
+        self.make(
+            path,
+            "category.html",
+            PageMeta {
+                title: &numbered(&cat.name, p),
+                date: &cat.date,
+                column: &cat.name,
+                column_type: "列表页",
+                section: "categories",
+                breadcrumbs,
+                url: here,
+            },
+            c,
+        )
+    }
+
+    /// The pager of page `p` of a table of `rows` rows whose first page is `dir`.
+    fn pager(&self, dir: &str, p: usize, rows: usize) -> Pager {
+        let total = page_count(rows, self.site.config.page_size);
+        Pager::new(p, total, |i| self.site.url(&page_dir(dir, i)))
     }
 
     /// A department's page: each of its matters with what the department
@@ -399,15 +548,29 @@ impl<'a> Pages<'a> {
     fn rows(&self, idx: &[usize]) -> Vec<Row<'a>> {
         idx.iter().map(|&i| row(&self.site.matters[i])).collect()
     }
+}
 
-    fn groups(&self, gs: &'a [Group]) -> Vec<GroupRows<'a>> {
-        gs.iter()
-            .map(|g| GroupRows {
-                key: g.key,
-                name: g.name,
-                count: g.count,
-                rows: self.rows(&g.matters),
-            })
-            .collect()
+/// A page's title with its page number after the first page.
+fn numbered(title: &str, p: usize) -> String {
+    if p == 0 {
+        title.to_string()
+    } else {
+        format!("{title}（第 {} 页）", p + 1)
+    }
+}
+
+/// The anchor of a category's first row in a list (`macros.html` gives the
+/// row this id): `cat-` and the last part of the category's URL.
+fn category_anchor(category: Option<&Link>) -> String {
+    match category {
+        Some(c) => format!(
+            "cat-{}",
+            c.url
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+        ),
+        None => "cat-none".into(),
     }
 }

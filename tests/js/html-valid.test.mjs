@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { test } from 'node:test';
 
-import { buildSite, fixtureCopy, launch, serve } from './site.mjs';
+import { buildSite, fixtureCopy, launch, pagedCopy, serve } from './site.mjs';
 
 const BASE = '/zwgk/lzqd/';
 const vnuJar = join(dirname(createRequire(import.meta.url).resolve('vnu-jar/package.json')), 'build/dist/vnu.jar');
@@ -64,6 +64,10 @@ function assertValid(dist, expectedPages) {
 
 test('every page of the real site is valid HTML (Nu Html Checker, 0 errors)', () => {
   assertValid(buildSite({ basePath: BASE }), 300);
+});
+
+test('every page of the real site split into pages of 20 rows is valid HTML (Nu Html Checker, 0 errors)', () => {
+  assertValid(buildSite({ root: pagedCopy(20), basePath: BASE }), 320);
 });
 
 test('every page of the fixture site is valid HTML (Nu Html Checker, 0 errors)', () => {

@@ -2,7 +2,7 @@
 // serve it on loopback under a base path, and drive headless Chromium.
 
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { after, before } from 'node:test';
 import { tmpdir } from 'node:os';
@@ -33,6 +33,15 @@ export function fixtureCopy() {
   const dir = mkdtempSync(join(tmpdir(), 'qingdan-fixture-'));
   cpSync(join(repo, 'tests/fixtures/site'), dir, { recursive: true });
   cpSync(join(repo, 'theme'), join(dir, 'theme'), { recursive: true });
+  return dir;
+}
+
+/** A copy of the repository's site whose tables have `pageSize` rows a page. */
+export function pagedCopy(pageSize = 20) {
+  const dir = mkdtempSync(join(tmpdir(), 'qingdan-paged-'));
+  for (const d of ['content', 'theme']) cpSync(join(repo, d), join(dir, d), { recursive: true });
+  // Before the first [table], so the key is a top-level setting.
+  writeFileSync(join(dir, 'site.toml'), `page_size = ${pageSize}\n${readFileSync(join(repo, 'site.toml'), 'utf8')}`);
   return dir;
 }
 
@@ -94,10 +103,10 @@ export async function launch() {
  * loopback, and headless Chromium, started before the file's tests and
  * closed after them. `server` and `browser` are set once the tests run.
  */
-export function siteInBrowser(base) {
+export function siteInBrowser(base, root = repo) {
   const live = { server: null, browser: null };
   before(async () => {
-    live.server = await serve(buildSite({ basePath: base }), base);
+    live.server = await serve(buildSite({ root, basePath: base }), base);
     live.browser = await launch();
   });
   after(async () => {

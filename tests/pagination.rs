@@ -1,0 +1,219 @@
+//! Long tables are split into pages (`page_size` in site.toml): on the real
+//! content with 20 rows a page, every matter of a list or category is on
+//! exactly one of its pages, in the order of the unpaginated table; jump
+//! links and pagers lead to pages that exist and anchors that are there.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+/// A copy of the repository's site with `page_size` set (None: the default).
+fn real_site(page_size: Option<&str>) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("content"), &tmp.path().join("content"));
+    copy_dir(&repo().join("theme"), &tmp.path().join("theme"));
+    let mut toml = fs::read_to_string(repo().join("site.toml")).unwrap();
+    if let Some(size) = page_size {
+        // Before the first table, so the key belongs to the top level.
+        toml = format!("page_size = {size}\n{toml}");
+    }
+    fs::write(tmp.path().join("site.toml"), toml).unwrap();
+    tmp
+}
+
+fn build(site: &Path) -> PathBuf {
+    let dist = site.join("dist");
+    let out = qingdan(
+        &[
+            "build",
+            "--output",
+            dist.to_str().unwrap(),
+            "--base-path",
+            "/zwgk/lzqd/",
+        ],
+        site,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    dist
+}
+
+/// The matters a table page lists, in order (the links of its row headers).
+fn rows(html: &str) -> Vec<String> {
+    let re = regex::Regex::new(r#"<th data-label=事项名称 scope=row><a href=([^ >]+)>"#).unwrap();
+    re.captures_iter(html).map(|c| c[1].to_string()).collect()
+}
+
+/// The pages of the table whose first page is `dir` (`basic/`), in order.
+fn pages(dist: &Path, dir: &str) -> Vec<String> {
+    let mut v = vec![fs::read_to_string(dist.join(dir).join("index.html")).unwrap()];
+    while let Ok(html) = fs::read_to_string(
+        dist.join(dir)
+            .join(format!("page/{}/index.html", v.len() + 1)),
+    ) {
+        v.push(html);
+    }
+    v
+}
+
+/// Follows every link `re` finds in `html` (captures: the page, empty for
+/// this one, and the anchor) and checks that the page has `<tag id=anchor>`
+/// (`tag_id` is `<tr id=` or `<h2 id=`). Returns the number of links.
+fn links_reach(dist: &Path, html: &str, re: &regex::Regex, tag_id: &str) -> usize {
+    let mut n = 0;
+    for c in re.captures_iter(html) {
+        let target = if c[1].is_empty() {
+            html.to_string()
+        } else {
+            read(dist, &c[1])
+        };
+        let want = format!("{tag_id}{}>", &c[2]);
+        assert!(target.contains(&want), "{}#{} leads nowhere", &c[1], &c[2]);
+        n += 1;
+    }
+    n
+}
+
+fn read(dist: &Path, url: &str) -> String {
+    let path = url.strip_prefix("/zwgk/lzqd/").unwrap();
+    fs::read_to_string(dist.join(path).join("index.html")).unwrap()
+}
+
+#[test]
+fn long_tables_are_split_into_pages_without_losing_a_row() {
+    let whole = real_site(None);
+    let whole_dist = build(whole.path());
+    let paged = real_site(Some("20"));
+    let dist = build(paged.path());
+
+    let jumps = regex::Regex::new(r#"<li><a href=([^ >]*)#(cat-[a-z0-9-]+)>"#).unwrap();
+    let toc = regex::Regex::new(r#"<li><a href=([^ >]*)#(g-[a-z]+)>"#).unwrap();
+    // Lists: 132, 103 and 47 matters make 7, 6 and 3 pages of 20.
+    for (list, count, expected_pages) in [
+        ("basic", 132, 7),
+        ("cooperative", 103, 6),
+        ("revoked", 47, 3),
+    ] {
+        let dir = format!("{list}/");
+        let one = pages(&whole_dist, &dir);
+        assert_eq!(one.len(), 1, "{list}: one page at the default size");
+        let split = pages(&dist, &dir);
+        assert_eq!(split.len(), expected_pages, "{list}");
+        let all: Vec<String> = split.iter().flat_map(|h| rows(h)).collect();
+        assert_eq!(all.len(), count, "{list}");
+        assert_eq!(
+            all,
+            rows(&one[0]),
+            "{list}: the pages' rows are the whole list's, in order"
+        );
+        for (i, html) in split.iter().enumerate() {
+            let n = i + 1;
+            assert!(rows(html).len() <= 20, "{list} page {n}");
+            if n > 1 {
+                assert!(
+                    html.contains(&format!("清单（第 {n} 页） - ")),
+                    "{list} page {n}: its own title"
+                );
+                assert!(html.contains("rel=prev"), "{list} page {n}");
+            }
+            assert!(
+                html.contains(&format!("第 {n} 页，共 {expected_pages} 页")),
+                "{list} page {n}"
+            );
+            assert_eq!(
+                html.contains("rel=next"),
+                n < expected_pages,
+                "{list} page {n}"
+            );
+            assert!(
+                html.contains(&format!("aria-current=page href=/zwgk/lzqd/{list}/")),
+                "{list} page {n}: the pager marks the current page"
+            );
+        }
+        // Every category's jump link, from every page, reaches the page
+        // where the category begins and a row with that id.
+        for (i, html) in split.iter().enumerate() {
+            let n = links_reach(&dist, html, &jumps, "<tr id=");
+            assert!(n > 3, "{list} page {}: jump links", i + 1);
+        }
+    }
+
+    // Category pages: the same rows as the unpaginated page, in order.
+    let mut split_categories = 0;
+    for entry in fs::read_dir(dist.join("categories")).unwrap() {
+        let entry = entry.unwrap();
+        if !entry.file_type().unwrap().is_dir() || entry.file_name() == "page" {
+            continue;
+        }
+        let dir = format!("categories/{}/", entry.file_name().to_string_lossy());
+        let one = pages(&whole_dist, &dir);
+        assert_eq!(one.len(), 1, "{dir}");
+        let split = pages(&dist, &dir);
+        let all: Vec<String> = split.iter().flat_map(|h| rows(h)).collect();
+        assert_eq!(all, rows(&one[0]), "{dir}");
+        if split.len() > 1 {
+            split_categories += 1;
+            // Where each list's part begins, from every page.
+            for html in &split {
+                assert!(links_reach(&dist, html, &toc, "<h2 id=") > 1, "{dir}");
+            }
+        }
+    }
+    assert!(
+        split_categories >= 3,
+        "{split_categories} categories have several pages"
+    );
+
+    // The unclassified matters on the categories page: 15, one page.
+    assert_eq!(pages(&dist, "categories/").len(), 1);
+
+    // The site map links a long list's pages, not its matters one by one.
+    let map = fs::read_to_string(dist.join("sitemap/index.html")).unwrap();
+    assert!(
+        map.contains("<a href=/zwgk/lzqd/basic/page/7/>第 7 页（第 121–132 项）</a>"),
+        "{map}"
+    );
+    let xml = fs::read_to_string(dist.join("sitemap.xml")).unwrap();
+    assert!(xml.contains("<loc>/zwgk/lzqd/basic/page/7/</loc><lastmod>2025-07</lastmod>"));
+    assert!(!xml.contains("/basic/page/8/"));
+
+    // Every link of the paged site leads to a file.
+    assert!(check_links(&dist, "/zwgk/lzqd/") > 5000);
+}
+
+#[test]
+fn a_page_size_out_of_range_is_refused_where_it_is_written() {
+    for bad in ["5", "100000"] {
+        let site = real_site(Some(bad));
+        for cmd in ["check", "build"] {
+            let out = qingdan(&[cmd], site.path());
+            let t = text(&out);
+            assert!(!out.status.success(), "{cmd} {bad}: {t}");
+            assert!(t.contains("site.toml:1:1"), "{cmd} {bad}: {t}");
+            assert!(
+                t.contains(&format!(
+                    "page_size = {bad} 无效：每页行数应在 20 到 2000 之间"
+                )),
+                "{t}"
+            );
+        }
+        assert!(!site.path().join("dist").exists());
+    }
+    // Not a number: the TOML error, with its place.
+    let site = real_site(Some("\"多\""));
+    let out = qingdan(&["check"], site.path());
+    assert!(!out.status.success());
+    assert!(text(&out).contains("site.toml:1:"), "{}", text(&out));
+}
+
+#[test]
+fn pages_stay_the_same_from_build_to_build() {
+    let site = real_site(Some("20"));
+    let a = snapshot(&build(site.path()));
+    let b = snapshot(&build(site.path()));
+    let differ: BTreeMap<_, _> = a.iter().filter(|(k, v)| b.get(*k) != Some(v)).collect();
+    assert!(differ.is_empty(), "{:?}", differ.keys().collect::<Vec<_>>());
+}
