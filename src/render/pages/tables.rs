@@ -1,0 +1,253 @@
+//! The pages of long tables: a list, a category and the unclassified
+//! matters, each split into pages of `page_size` rows, and the site map's
+//! links to a long list's pages.
+
+use tera::Context;
+
+use super::Pages;
+use crate::model::Link;
+use crate::render::context::{GroupRows, Jump, Page, PageMeta, SitemapList};
+use crate::render::paging::{self, page_count, page_dir, Pager};
+
+impl Pages<'_> {
+    /// Page `p` of the categories page: the table of categories (first page)
+    /// and the unclassified matters on this page.
+    pub(super) fn categories(&self, path: String, p: usize) -> Page {
+        let site = self.site;
+        let size = site.config.page_size;
+        let rows = paging::rows_of(p, size, site.uncategorized.len());
+        let mut c = Context::new();
+        c.insert("categories", &site.categories);
+        c.insert("uncategorized", &self.rows(&site.uncategorized[rows]));
+        c.insert("uncategorized_count", &site.uncategorized.len());
+        c.insert(
+            "pager",
+            &self.pager("categories/", p, site.uncategorized.len()),
+        );
+        let mut breadcrumbs = vec![self.home.clone()];
+        if p > 0 {
+            breadcrumbs.push(Link {
+                name: "事项类别".into(),
+                url: site.url("categories/"),
+            });
+        }
+        self.make(
+            path,
+            "categories.html",
+            PageMeta {
+                title: &numbered("事项类别", p),
+                date: &self.date,
+                column: "事项类别",
+                column_type: "列表页",
+                section: "categories",
+                breadcrumbs,
+                url: site.url(&page_dir("categories/", p)),
+            },
+            c,
+        )
+    }
+
+    /// Page `p` of list `i`: its rows, the pager, and links to where each
+    /// category first appears in the whole list (on this page or another).
+    pub(super) fn list(&self, path: String, i: usize, p: usize) -> Page {
+        let site = self.site;
+        let list = &site.lists[i];
+        let size = site.config.page_size;
+        let here = site.url(&page_dir(&list.path, p));
+        let mut jumps: Vec<Jump> = Vec::new();
+        for (k, &m) in list.matters.iter().enumerate() {
+            let category = site.matters[m].category.as_ref();
+            let name = category.map_or("类别待核实", |c| c.name.as_str());
+            match jumps.iter_mut().find(|j| j.name == name) {
+                Some(j) => j.count += 1,
+                None => {
+                    let page = site.url(&page_dir(&list.path, paging::page_of(k, size)));
+                    let anchor = category_anchor(category);
+                    jumps.push(Jump {
+                        name: name.to_string(),
+                        count: 1,
+                        url: if page == here {
+                            format!("#{anchor}")
+                        } else {
+                            format!("{page}#{anchor}")
+                        },
+                    });
+                }
+            }
+        }
+        let rows = paging::rows_of(p, size, list.matters.len());
+        let mut c = Context::new();
+        c.insert("list", list);
+        c.insert("rows", &self.rows(&list.matters[rows]));
+        c.insert("jumps", &jumps);
+        c.insert("pager", &self.pager(&list.path, p, list.matters.len()));
+        let mut breadcrumbs = vec![self.home.clone()];
+        if p > 0 {
+            breadcrumbs.push(Link {
+                name: format!("{}清单", list.name),
+                url: list.url.clone(),
+            });
+        }
+        self.make(
+            path,
+            "list.html",
+            PageMeta {
+                title: &numbered(&format!("{}清单", list.name), p),
+                date: &list.date,
+                column: list.name,
+                column_type: "列表页",
+                section: list.key,
+                breadcrumbs,
+                url: here,
+            },
+            c,
+        )
+    }
+
+    /// Page `p` of category `i`: the part of its groups (one per list) that
+    /// falls on this page, and where each group begins.
+    pub(super) fn category(&self, path: String, i: usize, p: usize) -> Page {
+        let site = self.site;
+        let cat = &site.categories[i];
+        let size = site.config.page_size;
+        let here = site.url(&page_dir(&cat.path, p));
+        let on_page = paging::rows_of(p, size, cat.count);
+        let mut groups = Vec::new();
+        let mut toc = Vec::new();
+        let mut start = 0;
+        for g in &cat.groups {
+            let page = site.url(&page_dir(&cat.path, paging::page_of(start, size)));
+            toc.push(Jump {
+                name: g.name.to_string(),
+                count: g.count,
+                url: if page == here {
+                    format!("#g-{}", g.key)
+                } else {
+                    format!("{page}#g-{}", g.key)
+                },
+            });
+            let from = on_page.start.max(start) - start;
+            let to = on_page
+                .end
+                .min(start + g.matters.len())
+                .saturating_sub(start);
+            if from < to {
+                groups.push(GroupRows {
+                    key: g.key,
+                    name: g.name,
+                    count: g.count,
+                    rows: self.rows(&g.matters[from..to]),
+                    continued: from > 0,
+                });
+            }
+            start += g.matters.len();
+        }
+        let mut c = Context::new();
+        c.insert("category", cat);
+        c.insert("groups", &groups);
+        c.insert("toc", &toc);
+        c.insert("pager", &self.pager(&cat.path, p, cat.count));
+        let mut breadcrumbs = vec![
+            self.home.clone(),
+            Link {
+                name: "事项类别".into(),
+                url: site.url("categories/"),
+            },
+        ];
+        if p > 0 {
+            breadcrumbs.push(Link {
+                name: cat.name.clone(),
+                url: cat.url.clone(),
+            });
+        }
+        self.make(
+            path,
+            "category.html",
+            PageMeta {
+                title: &numbered(&cat.name, p),
+                date: &cat.date,
+                column: &cat.name,
+                column_type: "列表页",
+                section: "categories",
+                breadcrumbs,
+                url: here,
+            },
+            c,
+        )
+    }
+
+    /// The pager of page `p` of a table of `rows` rows whose first page is `dir`.
+    pub(super) fn pager(&self, dir: &str, p: usize, rows: usize) -> Pager {
+        let total = page_count(rows, self.site.config.page_size);
+        Pager::new(p, total, |i| self.site.url(&page_dir(dir, i)))
+    }
+
+    /// The lists for the site map: a list's matters, or its pages when it
+    /// has several (the map stays one light page).
+    pub(super) fn sitemap_lists(&self) -> Vec<SitemapList<'_>> {
+        let site = self.site;
+        let size = site.config.page_size;
+        // A list longer than a page is linked by its pages here,
+        // not matter by matter: the map stays one light page.
+        site.lists
+            .iter()
+            .map(|l| {
+                let pages = page_count(l.matters.len(), size);
+                SitemapList {
+                    key: l.key,
+                    name: l.name,
+                    count: l.count,
+                    rows: if pages == 1 {
+                        self.rows(&l.matters)
+                    } else {
+                        Vec::new()
+                    },
+                    pages: if pages == 1 {
+                        Vec::new()
+                    } else {
+                        (0..pages)
+                            .map(|p| {
+                                let rows = paging::rows_of(p, size, l.matters.len());
+                                let seq = |r: usize| site.matters[l.matters[r]].seq;
+                                Link {
+                                    name: format!(
+                                        "第 {} 页（第 {}–{} 项）",
+                                        p + 1,
+                                        seq(rows.start),
+                                        seq(rows.end - 1)
+                                    ),
+                                    url: site.url(&page_dir(&l.path, p)),
+                                }
+                            })
+                            .collect()
+                    },
+                }
+            })
+            .collect()
+    }
+}
+
+/// A page's title with its page number after the first page.
+fn numbered(title: &str, p: usize) -> String {
+    if p == 0 {
+        title.to_string()
+    } else {
+        format!("{title}（第 {} 页）", p + 1)
+    }
+}
+
+/// The anchor of a category's first row in a list (`macros.html` gives the
+/// row this id): `cat-` and the last part of the category's URL.
+fn category_anchor(category: Option<&Link>) -> String {
+    match category {
+        Some(c) => format!(
+            "cat-{}",
+            c.url
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+        ),
+        None => "cat-none".into(),
+    }
+}
