@@ -48,6 +48,18 @@ fn default_page_size() -> usize {
     DEFAULT_PAGE_SIZE
 }
 
+/// The settings of the site itself, outside any `[table]`.
+const TOP_LEVEL_KEYS: &[&str] = &[
+    "title",
+    "township",
+    "base_path",
+    "url",
+    "published",
+    "description",
+    "review_notice",
+    "page_size",
+];
+
 /// What a matter under review says to citizens unless `site.toml` says otherwise.
 pub const DEFAULT_REVIEW_NOTICE: &str = "本事项部分内容正在与原件核对。";
 
@@ -156,9 +168,19 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<SiteConfig> {
         Ok(c) => c,
         Err(e) => {
             let pos = e.span().map(|s| Position::of_offset(&text, s.start));
+            // A site setting written below `[government]` belongs to that table.
+            let misplaced = e.message().split('`').nth(1).filter(|key| {
+                e.message().starts_with("unknown field") && TOP_LEVEL_KEYS.contains(key)
+            });
+            let help = match misplaced {
+                Some(key) => format!(
+                    "{key} 是网站本身的设置，要写在 [government] 这一行之前（写在它后面会被当作 [government] 的一项）"
+                ),
+                None => "对照 README 中 site.toml 的说明修改该行".to_string(),
+            };
             diags
                 .error(&path, pos, format!("site.toml 格式错误：{}", e.message()))
-                .help("对照 README 中 site.toml 的说明修改该行");
+                .help(help);
             return None;
         }
     };

@@ -222,41 +222,11 @@ fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
 pub fn write_sitemap(site: &Site, out: &dyn Sink) -> Result<(), String> {
     let origin = site.config.url.as_deref().unwrap_or("");
     let base = &site.config.base_path;
-    let dates: std::collections::BTreeMap<String, &str> = site
-        .matters
-        .iter()
-        .map(|m| (format!("{}index.html", m.path), m.date.as_str()))
-        .chain(
-            site.lists
-                .iter()
-                .map(|l| (format!("{}index.html", l.path), l.date.as_str())),
-        )
-        .chain(
-            site.categories
-                .iter()
-                .map(|c| (format!("{}index.html", c.path), c.date.as_str())),
-        )
-        .chain(
-            site.departments
-                .iter()
-                .map(|d| (format!("{}index.html", d.path), d.date.as_str())),
-        )
-        .collect();
-    let site_date = site.date();
     let mut paths = crate::render::page_paths(site);
     paths.sort();
     let urls: Vec<String> = paths
         .iter()
-        .map(|p| {
-            // A later page of a table (`basic/page/2/`) has its table's date.
-            let first_page = match p.find("page/") {
-                Some(i) => format!("{}index.html", &p[..i]),
-                None => p.clone(),
-            };
-            let lastmod = dates
-                .get(first_page.as_str())
-                .copied()
-                .unwrap_or(&site_date);
+        .map(|(p, lastmod)| {
             let path = p.trim_end_matches("index.html");
             format!(
                 "  <url><loc>{}</loc><lastmod>{lastmod}</lastmod></url>\n",
@@ -276,6 +246,7 @@ pub fn write_sitemap(site: &Site, out: &dyn Sink) -> Result<(), String> {
     } else {
         // The protocol allows 50,000 URLs a file: beyond, sitemap.xml is an
         // index of numbered sitemaps.
+        let site_date = site.date();
         let mut index = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
         for (n, chunk) in urls.chunks(SITEMAP_MAX_URLS).enumerate() {
             let name = format!("sitemap-{}.xml", n + 1);

@@ -217,3 +217,151 @@ fn pages_stay_the_same_from_build_to_build() {
     let differ: BTreeMap<_, _> = a.iter().filter(|(k, v)| b.get(*k) != Some(v)).collect();
     assert!(differ.is_empty(), "{:?}", differ.keys().collect::<Vec<_>>());
 }
+
+#[test]
+fn a_matter_leads_back_to_the_page_of_its_list_that_shows_it() {
+    let site = real_site(Some("20"));
+    let dist = build(site.path());
+    let page = fs::read_to_string(dist.join("matters/basic-125/index.html")).unwrap();
+    // 125 is the fifth row of the seventh page of 20.
+    assert!(
+        page.contains(
+            "<li><a href=/zwgk/lzqd/basic/page/7/>基本履职事项清单</a></li><li aria-current=page>"
+        ),
+        "breadcrumb"
+    );
+    assert!(
+        page.contains("<dt>所属清单</dt><dd><a href=/zwgk/lzqd/basic/page/7/>"),
+        "所属清单"
+    );
+    let first = fs::read_to_string(dist.join("matters/basic-020/index.html")).unwrap();
+    assert!(first.contains("<dt>所属清单</dt><dd><a href=/zwgk/lzqd/basic/>"));
+}
+
+/// A copy of the site at 20 rows a page whose `template` has `cuts` taken out.
+fn site_with_theme_cut(template: &str, cuts: &[&str]) -> tempfile::TempDir {
+    let site = real_site(Some("20"));
+    let file = site.path().join("theme/templates").join(template);
+    let mut text = fs::read_to_string(&file).unwrap();
+    for cut in cuts {
+        let (start, end) = match cut.split_once("…") {
+            Some((from, to)) => {
+                let start = text.find(from).unwrap_or_else(|| panic!("{from}"));
+                let end =
+                    start + text[start..].find(to).unwrap_or_else(|| panic!("{to}")) + to.len();
+                (start, end)
+            }
+            None => {
+                let start = text.find(cut).unwrap_or_else(|| panic!("{cut}"));
+                (start, start + cut.len())
+            }
+        };
+        text.replace_range(start..end, "");
+    }
+    fs::write(&file, text).unwrap();
+    site
+}
+
+#[test]
+fn a_theme_that_hides_later_pages_is_refused() {
+    // Themes from before pagination: a list.html that shows one page of
+    // rows and nothing leading to the others, a site map that lists a
+    // list's matters but not its pages.
+    let cases = [
+        (
+            "list.html",
+            site_with_theme_cut(
+                "list.html",
+                &[
+                    "{{ m::pager(pager=pager) }}",
+                    "{% if jumps | length > 1 %}…</nav>\n{% endif %}",
+                ],
+            ),
+            "没有链接到 /basic/page/2/",
+        ),
+        (
+            "sitemap.html",
+            site_with_theme_cut("sitemap.html", &["{% for p in g.pages %}…{% endfor %}"]),
+            "页面 sitemap/index.html 没有链接到 /basic/page/2/",
+        ),
+    ];
+    for (template, site, message) in &cases {
+        for args in [&["check"][..], &["build", "--output", "dist"][..]] {
+            let out = qingdan(args, site.path());
+            let t = text(&out);
+            assert!(!out.status.success(), "{template} {args:?}: {t}");
+            assert!(t.contains(message), "{template} {args:?}: {t}");
+            assert!(
+                t.contains(&format!("主题的 {template} 没有给出到这一页的链接")),
+                "{t}"
+            );
+            assert!(t.contains("调大 page_size"), "{t}");
+        }
+        assert!(
+            !site.path().join("dist").exists(),
+            "{template}: nothing published"
+        );
+        // At a page size that keeps every table whole, the same theme builds.
+        let toml = site.path().join("site.toml");
+        let settings =
+            fs::read_to_string(&toml)
+                .unwrap()
+                .replacen("page_size = 20", "page_size = 200", 1);
+        fs::write(&toml, settings).unwrap();
+        let out = qingdan(&["build", "--output", "dist"], site.path());
+        assert!(out.status.success(), "{template}: {}", text(&out));
+    }
+}
+
+#[test]
+fn later_pages_have_their_tables_date_whatever_the_slug() {
+    // A category slug that ends in "page", and a matter of it updated later
+    // than the list's publication.
+    let site = real_site(Some("20"));
+    let registry = site.path().join("content/categories.toml");
+    let text_of = fs::read_to_string(&registry).unwrap();
+    fs::write(
+        &registry,
+        text_of.replace("slug = \"dangjian\"", "slug = \"homepage\""),
+    )
+    .unwrap();
+    let matter = site.path().join("content/basic/001.md");
+    let text_of = fs::read_to_string(&matter).unwrap();
+    fs::write(
+        &matter,
+        text_of.replacen("seq = 1\n", "seq = 1\nupdated = 2025-09-01\n", 1),
+    )
+    .unwrap();
+    let dist = build(site.path());
+    let xml = fs::read_to_string(dist.join("sitemap.xml")).unwrap();
+    for page in [
+        "categories/homepage/",
+        "categories/homepage/page/2/",
+        "basic/",
+        "basic/page/7/",
+    ] {
+        assert!(
+            xml.contains(&format!(
+                "<loc>/zwgk/lzqd/{page}</loc><lastmod>2025-09-01</lastmod>"
+            )),
+            "{page}: {xml}"
+        );
+    }
+    assert!(xml.contains("<loc>/zwgk/lzqd/revoked/page/2/</loc><lastmod>2025-07</lastmod>"));
+}
+
+#[test]
+fn page_size_below_the_government_table_is_explained() {
+    let site = real_site(None);
+    let toml = site.path().join("site.toml");
+    let settings = fs::read_to_string(&toml).unwrap() + "page_size = 50\n";
+    fs::write(&toml, settings).unwrap();
+    let out = qingdan(&["check"], site.path());
+    let t = text(&out);
+    assert!(!out.status.success(), "{t}");
+    assert!(t.contains("unknown field `page_size`"), "{t}");
+    assert!(
+        t.contains("page_size 是网站本身的设置，要写在 [government] 这一行之前"),
+        "{t}"
+    );
+}

@@ -27,6 +27,10 @@ pub struct Page {
     pub path: String,
     pub template: &'static str,
     pub context: Context,
+    /// Addresses the rendered page must link to, because no other page
+    /// does: the next page of a split table, a long list's pages on the
+    /// site map. A theme from before pagination would leave them out.
+    pub must_link: Vec<String>,
 }
 
 #[derive(Serialize)]

@@ -15,13 +15,14 @@ use crate::output::{Sink, WriteError};
 
 pub use context::Assets;
 
-/// The file of every HTML page the site has, in a stable order (for the
-/// sitemap); the 404 page is not one a search engine should list.
-pub fn page_paths(site: &Site) -> Vec<String> {
+/// The file of every HTML page the site has and the date it last changed,
+/// in a stable order (for the sitemap); the 404 page is not one a search
+/// engine should list.
+pub fn page_paths(site: &Site) -> Vec<(String, String)> {
     pages::kinds(site)
         .into_iter()
         .filter(|k| *k != pages::PageKind::NotFound)
-        .map(|k| k.path(site))
+        .map(|k| (k.path(site), k.date(site)))
         .collect()
 }
 
@@ -31,6 +32,16 @@ pub enum RenderError {
     Load(String),
     #[error("页面 {page} 渲染失败：{cause}")]
     Page { page: String, cause: String },
+    /// A theme from before pagination: the later pages of a split table
+    /// would be published with nothing leading to them.
+    #[error(
+        "页面 {page} 没有链接到 {url}：表格分页后，主题的 {template} 没有给出到这一页的链接（分页 pager 或各页列表），读者到不了这一页的事项。\n    → 用本版 qingdan 的 theme/templates（list.html、category.html、categories.html、sitemap.html 和 macros.html 中的 pager）更新主题；或在 site.toml 中调大 page_size，使最长的表格只有一页"
+    )]
+    Unlinked {
+        page: String,
+        template: &'static str,
+        url: String,
+    },
     #[error(transparent)]
     Write(#[from] WriteError),
 }
@@ -75,10 +86,32 @@ pub fn render_pages(
                 page: page.path.clone(),
                 cause: chain(&e),
             })?;
-        sink.put(&page.path, &minify(html.as_bytes()))?;
+        let html = minify(html.as_bytes());
+        if let Some(missing) = page.must_link.iter().find(|url| !links_to(&html, url)) {
+            return Err(RenderError::Unlinked {
+                page: page.path.clone(),
+                template: page.template,
+                url: missing.clone(),
+            });
+        }
+        sink.put(&page.path, &html)?;
         Ok::<(), RenderError>(())
     })?;
     Ok(kinds.len())
+}
+
+/// Whether `html` has an attribute whose value is `url` (quoted or not, as
+/// the minifier leaves it), or `url` and a fragment.
+fn links_to(html: &[u8], url: &str) -> bool {
+    let url = url.as_bytes();
+    html.windows(url.len()).enumerate().any(|(i, w)| {
+        w == url
+            && i > 0
+            && matches!(html[i - 1], b'=' | b'"' | b'\'')
+            && html
+                .get(i + url.len())
+                .is_none_or(|c| matches!(c, b'"' | b'\'' | b' ' | b'>' | b'#'))
+    })
 }
 
 fn minify(html: &[u8]) -> Vec<u8> {
@@ -100,4 +133,19 @@ fn chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     msg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::links_to;
+
+    #[test]
+    fn a_link_is_an_attribute_value_not_any_mention() {
+        let page = br#"<a href=/b/page/2/ rel=next>2</a><a href="/c/page/3/#x">3</a>"#;
+        assert!(links_to(page, "/b/page/2/"));
+        assert!(links_to(page, "/c/page/3/"));
+        assert!(!links_to(page, "/b/page/"));
+        assert!(!links_to(page, "/page/2/"));
+        assert!(!links_to(b"<p>/b/page/2/</p>", "/b/page/2/"));
+    }
 }

@@ -9,7 +9,7 @@ mod tables;
 use tera::Context;
 
 use super::context::{row, Assets, Page, PageMeta, Row, SiteMeta};
-use super::paging::{page_count, page_dir};
+use super::paging::{self, page_count, page_dir};
 use crate::model::{Link, Site};
 
 /// One page of the site; the numbers index the model's vectors, and the
@@ -47,6 +47,18 @@ impl PageKind {
         };
         format!("{dir}index.html")
     }
+
+    /// When the page last changed: its matters' newest date (every page of
+    /// a table has its table's), or the site's publication date.
+    pub fn date(self, site: &Site) -> String {
+        match self {
+            PageKind::List(i, _) => site.lists[i].date.clone(),
+            PageKind::Category(i, _) => site.categories[i].date.clone(),
+            PageKind::Department(i) => site.departments[i].date.clone(),
+            PageKind::Matter(i) => site.matters[i].date.clone(),
+            _ => site.date(),
+        }
+    }
 }
 
 /// Every page of `site`, the matters last (they are the many).
@@ -79,6 +91,8 @@ pub struct Pages<'a> {
     base: Context,
     home: Link,
     date: String,
+    /// Each matter's place in its list, for the page of the list that shows it.
+    places: Vec<usize>,
 }
 
 impl<'a> Pages<'a> {
@@ -107,8 +121,15 @@ impl<'a> Pages<'a> {
         base.insert("lists", &site.lists);
         base.insert("categories_url", &site.url("categories/"));
         base.insert("departments_url", &site.url("departments/"));
+        let mut places = vec![0; site.matters.len()];
+        for list in &site.lists {
+            for (place, &m) in list.matters.iter().enumerate() {
+                places[m] = place;
+            }
+        }
         Pages {
             site,
+            places,
             base,
             home: Link {
                 name: "首页".into(),
@@ -163,11 +184,15 @@ impl<'a> Pages<'a> {
             PageKind::Department(i) => self.department(path, &site.departments[i]),
             PageKind::Matter(i) => {
                 let m = &site.matters[i];
+                // Back to the list: to its page that shows this matter.
+                let list_page = m.list_url.clone()
+                    + &page_dir("", paging::page_of(self.places[i], site.config.page_size));
                 let mut c = Context::new();
                 c.insert("matter", m);
+                c.insert("list_page_url", &list_page);
                 let list_link = Link {
                     name: format!("{}清单", m.list_name),
-                    url: m.list_url.clone(),
+                    url: list_page,
                 };
                 self.make(
                     path,
@@ -195,8 +220,15 @@ impl<'a> Pages<'a> {
                 let mut c = Context::new();
                 c.insert("categories", &site.categories);
                 c.insert("departments", &site.departments);
-                c.insert("groups", &self.sitemap_lists());
-                self.site_page("sitemap/", "sitemap.html", "网站地图", "其他", "", c)
+                let lists = self.sitemap_lists();
+                c.insert("groups", &lists);
+                let mut page =
+                    self.site_page("sitemap/", "sitemap.html", "网站地图", "其他", "", c);
+                page.must_link = lists
+                    .iter()
+                    .flat_map(|l| l.pages.iter().map(|p| p.url.clone()))
+                    .collect();
+                page
             }
             PageKind::Contact => self.site_page(
                 "contact/",
@@ -237,6 +269,7 @@ impl<'a> Pages<'a> {
             path,
             template,
             context,
+            must_link: Vec::new(),
         }
     }
 

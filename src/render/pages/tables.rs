@@ -20,10 +20,8 @@ impl Pages<'_> {
         c.insert("categories", &site.categories);
         c.insert("uncategorized", &self.rows(&site.uncategorized[rows]));
         c.insert("uncategorized_count", &site.uncategorized.len());
-        c.insert(
-            "pager",
-            &self.pager("categories/", p, site.uncategorized.len()),
-        );
+        let pager = self.pager("categories/", p, site.uncategorized.len());
+        c.insert("pager", &pager);
         let mut breadcrumbs = vec![self.home.clone()];
         if p > 0 {
             breadcrumbs.push(Link {
@@ -31,7 +29,7 @@ impl Pages<'_> {
                 url: site.url("categories/"),
             });
         }
-        self.make(
+        let mut page = self.make(
             path,
             "categories.html",
             PageMeta {
@@ -44,7 +42,9 @@ impl Pages<'_> {
                 url: site.url(&page_dir("categories/", p)),
             },
             c,
-        )
+        );
+        page.must_link.extend(pager.next);
+        page
     }
 
     /// Page `p` of list `i`: its rows, the pager, and links to where each
@@ -80,7 +80,8 @@ impl Pages<'_> {
         c.insert("list", list);
         c.insert("rows", &self.rows(&list.matters[rows]));
         c.insert("jumps", &jumps);
-        c.insert("pager", &self.pager(&list.path, p, list.matters.len()));
+        let pager = self.pager(&list.path, p, list.matters.len());
+        c.insert("pager", &pager);
         let mut breadcrumbs = vec![self.home.clone()];
         if p > 0 {
             breadcrumbs.push(Link {
@@ -88,7 +89,7 @@ impl Pages<'_> {
                 url: list.url.clone(),
             });
         }
-        self.make(
+        let mut page = self.make(
             path,
             "list.html",
             PageMeta {
@@ -101,7 +102,9 @@ impl Pages<'_> {
                 url: here,
             },
             c,
-        )
+        );
+        page.must_link.extend(pager.next);
+        page
     }
 
     /// Page `p` of category `i`: the part of its groups (one per list) that
@@ -146,7 +149,8 @@ impl Pages<'_> {
         c.insert("category", cat);
         c.insert("groups", &groups);
         c.insert("toc", &toc);
-        c.insert("pager", &self.pager(&cat.path, p, cat.count));
+        let pager = self.pager(&cat.path, p, cat.count);
+        c.insert("pager", &pager);
         let mut breadcrumbs = vec![
             self.home.clone(),
             Link {
@@ -160,7 +164,7 @@ impl Pages<'_> {
                 url: cat.url.clone(),
             });
         }
-        self.make(
+        let mut page = self.make(
             path,
             "category.html",
             PageMeta {
@@ -173,7 +177,9 @@ impl Pages<'_> {
                 url: here,
             },
             c,
-        )
+        );
+        page.must_link.extend(pager.next);
+        page
     }
 
     /// The pager of page `p` of a table of `rows` rows whose first page is `dir`.
