@@ -12,6 +12,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut text = String::new();
     flate2::read::GzDecoder::new(std::fs::File::open(source)?).read_to_string(&mut text)?;
     let out = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?);
+    // The sum of all words' frequencies, which word probabilities divide
+    // by: a build keeps only some words, and needs the whole sum.
+    let mut total: u64 = 0;
+    for line in text.lines() {
+        let freq = line
+            .split(' ')
+            .nth(1)
+            .ok_or("a dictionary line without frequency")?;
+        total += freq.parse::<u64>()?;
+    }
+    std::fs::write(out.join("jieba-total.txt"), total.to_string())?;
     std::fs::write(out.join("jieba-dict.txt"), text)?;
     Ok(())
 }

@@ -21,6 +21,7 @@ use std::collections::BTreeMap;
 use jieba_rs::Jieba;
 use pinyin::{ToPinyin, ToPinyinMulti};
 use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 
 use super::tokenize::{hash, is_han, normalize};
 use crate::model::Site;
@@ -42,41 +43,63 @@ const TERMS_PER_KEY: usize = 24;
 /// of a build of the real list.
 const DICTIONARY: &str = include_str!(concat!(env!("OUT_DIR"), "/jieba-dict.txt"));
 
+/// The sum of the frequencies of all the dictionary's words (`build.rs`).
+const DICTIONARY_TOTAL: &str = include_str!(concat!(env!("OUT_DIR"), "/jieba-total.txt"));
+
 /// A segmenter with the words of jieba's dictionary that can occur in
-/// `texts` (all their characters do). The dictionary's total frequency is
-/// kept, through one entry for the words left out, which no text can hold
-/// (private-use characters): every word's probability is jieba's own, so
-/// the cut is exactly the full dictionary's.
+/// `texts`: all their characters, and every two neighbouring characters,
+/// occur there, as in every word that is part of a text (jieba only ever
+/// looks up the parts of what it cuts). The dictionary's total frequency
+/// is kept, through one entry for the words left out, which no text can
+/// hold (private-use characters): every word's probability is jieba's
+/// own, so the cut is exactly the full dictionary's.
 fn segmenter<'a>(texts: impl Iterator<Item = &'a str>) -> Result<Jieba, String> {
+    let (kept, _) = dictionary_for(texts);
+    Jieba::with_dict(&mut kept.as_bytes()).map_err(|e| format!("jieba dictionary: {e}"))
+}
+
+/// [`segmenter`]'s dictionary, and how many words it keeps.
+fn dictionary_for<'a>(texts: impl Iterator<Item = &'a str>) -> (String, usize) {
     // The dictionary's words are all in the Basic Multilingual Plane: a
     // table of its characters is much faster to ask than a set.
     let mut chars = vec![false; 0x10000];
-    for c in texts.flat_map(str::chars) {
-        if let Some(seen) = chars.get_mut(c as usize) {
-            *seen = true;
+    let mut pairs: FxHashSet<u64> = FxHashSet::default();
+    let pair = |a: char, b: char| (u64::from(a) << 32) | u64::from(b);
+    for text in texts {
+        let mut last = None;
+        for c in text.chars() {
+            if let Some(seen) = chars.get_mut(c as usize) {
+                *seen = true;
+            }
+            if let Some(l) = last {
+                pairs.insert(pair(l, c));
+            }
+            last = Some(c);
         }
     }
-    let (kept, _) = dictionary(|word| {
+    dictionary(|word| {
         word.chars()
             .all(|c| chars.get(c as usize).copied().unwrap_or(false))
-    });
-    Jieba::with_dict(&mut kept.as_bytes()).map_err(|e| format!("jieba dictionary: {e}"))
+            && word
+                .chars()
+                .zip(word.chars().skip(1))
+                .all(|(a, b)| pairs.contains(&pair(a, b)))
+    })
 }
 
 /// The dictionary's lines whose word `keep` accepts, and the line for
 /// the rest; with it, the number of lines kept.
 fn dictionary(keep: impl Fn(&str) -> bool) -> (String, usize) {
     let mut kept = String::new();
-    let (mut total, mut kept_total, mut lines) = (0_u64, 0_u64, 0);
+    let total: u64 = DICTIONARY_TOTAL.parse().unwrap_or(0);
+    let (mut kept_total, mut lines) = (0_u64, 0);
     for line in DICTIONARY.lines() {
-        let mut fields = line.split(' ');
-        let (Some(word), Some(freq)) = (fields.next(), fields.next()) else {
+        let Some((word, rest)) = line.split_once(' ') else {
             continue;
         };
-        let freq: u64 = freq.parse().unwrap_or(0);
-        total += freq;
         if keep(word) {
-            kept_total += freq;
+            let freq = rest.split(' ').next().unwrap_or("0");
+            kept_total += freq.parse::<u64>().unwrap_or(0);
             lines += 1;
             kept.push_str(line);
             kept.push('\n');
@@ -285,8 +308,8 @@ mod tests {
         for t in &titles {
             assert_eq!(small.cut(t, false), whole.cut(t, false), "{t}");
         }
-        let (_, kept) = dictionary(|w| w.chars().all(|c| titles.iter().any(|t| t.contains(c))));
-        assert!(kept < 100_000, "{kept} of 349,045 words kept");
+        let (_, kept) = dictionary_for(titles.iter().map(String::as_str));
+        assert!(kept < 20_000, "{kept} of 349,045 words kept");
     }
 
     #[test]
