@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{ArgAction, Parser, Subcommand};
 
 use qingdan::diagnostics::{Diagnostics, Severity};
 use qingdan::model::Site;
@@ -16,93 +16,146 @@ use qingdan::{say, say_err};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// qingdan: publish a township's duty list (履职事项清单) as a static website.
+/// The help's layout, in Chinese like everything a clerk reads.
+const HELP: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}";
+
+/// qingdan：把乡镇（街道）履职事项清单发布成网站。
 #[derive(Parser)]
-#[command(version, about)]
+#[command(
+    version,
+    help_template = HELP,
+    subcommand_help_heading = "命令",
+    subcommand_value_name = "命令",
+    override_usage = "qingdan <命令> [选项]",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    after_help = "常用：qingdan check 检查内容，qingdan serve 边改边预览，qingdan build 生成网站。\n每个命令的说明：qingdan 命令 --help，例如 qingdan build --help。详见 README.md 和 docs/编辑指南.md。"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// 显示帮助
+    #[arg(short, long, action = ArgAction::Help, global = true, help_heading = "选项")]
+    help: Option<bool>,
+    /// 显示版本
+    #[arg(short = 'V', long, action = ArgAction::Version, help_heading = "选项")]
+    version: Option<bool>,
 }
 
 #[derive(Subcommand)]
+#[command(help_template = HELP, next_help_heading = "选项")]
 enum Command {
-    /// Build the site into the output folder (default: ROOT/dist).
+    /// 生成网站，写到输出文件夹（默认：站点文件夹下的 dist）。
+    #[command(help_template = HELP, next_help_heading = "选项", override_usage = "qingdan build [选项]")]
     Build {
-        /// The site's folder, the one holding site.toml.
-        #[arg(long, default_value = ".")]
+        /// 站点文件夹，即 site.toml 所在的文件夹（默认：当前文件夹）
+        #[arg(
+            long,
+            default_value = ".",
+            value_name = "文件夹",
+            hide_default_value = true
+        )]
         root: PathBuf,
-        /// Where to write the site; replaced whole, only when the build succeeds,
-        /// and only if qingdan wrote it, it is empty or it does not exist.
-        /// A symbolic link is kept and the folder it points at replaced.
-        #[arg(long)]
+        /// 网站写到哪里（默认：站点文件夹下的 dist）。只有构建成功才整体替换；并且只替换 qingdan 写过的、空的或不存在的文件夹。若是符号链接，保留链接，替换它指向的文件夹
+        #[arg(long, value_name = "文件夹")]
         output: Option<PathBuf>,
-        /// URL path the site is served under, e.g. /zwgk/lzqd/ (default: site.toml's base_path).
-        #[arg(long)]
+        /// 网站所在的网址路径，例如 /zwgk/lzqd/（默认：site.toml 的 base_path）
+        #[arg(long, value_name = "路径")]
         base_path: Option<String>,
-        /// Also replace an output folder that is not exactly what qingdan last wrote
-        /// there (no .qingdan-site marker, or files the marker does not list),
-        /// deleting everything in it. Never the site itself, its parents, content/,
-        /// theme/, another site, a git repository, a mount or a system folder.
+        /// 也替换不完全是 qingdan 上次写入的输出文件夹（没有 .qingdan-site 标记，或有标记之外的文件），其中的一切都会被删除。站点本身、它的上级、content/、theme/、其他站点、git 仓库、挂载点和系统文件夹永远不替换
         #[arg(long)]
         force: bool,
-        /// Print every warning (by default: a count per kind and the first few).
+        /// 列出每一条提示（默认：每类只给数量和前几条）
         #[arg(long, short)]
         verbose: bool,
     },
-    /// Preview the site while editing: build it in memory (dist/ is not touched), serve it
-    /// on this computer and reload open pages after every saved change.
+    /// 边改边预览：在内存里生成网站（不动 dist/），在本机打开，每次保存后自动刷新已打开的页面。
+    #[command(help_template = HELP, next_help_heading = "选项", override_usage = "qingdan serve [选项]")]
     Serve {
-        #[arg(long, default_value = ".")]
+        /// 站点文件夹，即 site.toml 所在的文件夹（默认：当前文件夹）
+        #[arg(
+            long,
+            default_value = ".",
+            value_name = "文件夹",
+            hide_default_value = true
+        )]
         root: PathBuf,
-        /// Port to serve on (default: 1111, or the next free one).
-        #[arg(long)]
+        /// 端口（默认：1111，被占用时用下一个空闲的）
+        #[arg(long, value_name = "端口")]
         port: Option<u16>,
-        /// Address to listen on; the default lets only this computer see the preview.
-        #[arg(long, default_value = "127.0.0.1")]
+        /// 监听的地址（默认：127.0.0.1，只有本机能看到预览）
+        #[arg(
+            long,
+            default_value = "127.0.0.1",
+            value_name = "地址",
+            hide_default_value = true
+        )]
         bind: std::net::IpAddr,
-        /// URL path to serve the site under, e.g. /zwgk/lzqd/ (default: site.toml's base_path).
-        #[arg(long)]
+        /// 预览所用的网址路径，例如 /zwgk/lzqd/（默认：site.toml 的 base_path）
+        #[arg(long, value_name = "路径")]
         base_path: Option<String>,
-        /// Open the preview in the browser.
+        /// 在浏览器中打开预览
         #[arg(long)]
         open: bool,
     },
-    /// Load and validate everything, write nothing; list all errors, warnings and a summary.
+    /// 检查全部内容，不写任何文件；列出所有错误、提示和统计。能通过检查的，build 就能生成。
+    #[command(help_template = HELP, next_help_heading = "选项", override_usage = "qingdan check [选项]")]
     Check {
-        #[arg(long, default_value = ".")]
+        /// 站点文件夹，即 site.toml 所在的文件夹（默认：当前文件夹）
+        #[arg(
+            long,
+            default_value = ".",
+            value_name = "文件夹",
+            hide_default_value = true
+        )]
         root: PathBuf,
     },
-    /// Create the next matter file of a list, laid out as check wants it.
+    /// 新建一个清单的下一个事项文件，格式按 check 的要求排好。
+    #[command(help_template = HELP, next_help_heading = "选项", override_usage = "qingdan new <清单> [选项]")]
     New {
-        /// The list: basic (基本), cooperative (配合) or revoked (收回).
+        /// 哪个清单：basic（基本）、cooperative（配合）或 revoked（收回）
+        #[arg(value_name = "清单", help_heading = "参数")]
         list: String,
-        /// 事项类别, as registered in content/categories.toml.
-        #[arg(long)]
+        /// 事项类别，须已登记在 content/categories.toml
+        #[arg(long, value_name = "类别")]
         category: Option<String>,
-        /// 事项名称.
-        #[arg(long)]
+        /// 事项名称
+        #[arg(long, value_name = "名称")]
         title: Option<String>,
-        /// A department's full name, as registered in content/departments.toml; repeat for several.
-        #[arg(long = "department")]
+        /// 部门全称，须已登记在 content/departments.toml；多个部门就写多次
+        #[arg(long = "department", value_name = "部门")]
         departments: Vec<String>,
-        #[arg(long, default_value = ".")]
+        /// 站点文件夹，即 site.toml 所在的文件夹（默认：当前文件夹）
+        #[arg(
+            long,
+            default_value = ".",
+            value_name = "文件夹",
+            hide_default_value = true
+        )]
         root: PathBuf,
     },
-    /// Import a published list (text extracted from its PDF, or one CSV per table) into content/.
+    /// 把已发布的清单（从 PDF 提取的文字，或每张表一个 CSV 文件）导入 content/。
+    #[command(help_template = HELP, next_help_heading = "选项", override_usage = "qingdan import <来源文件>... [选项]")]
     Import {
-        /// The extracted text, or CSV files with the tables' headers (序号, 事项类别, 事项名称, …).
-        #[arg(required = true)]
+        /// 提取的文字，或带表头（序号、事项类别、事项名称……）的 CSV 文件
+        #[arg(required = true, value_name = "来源文件", help_heading = "参数")]
         sources: Vec<PathBuf>,
-        /// Folder to write matter files and registries into.
-        #[arg(long, default_value = "content")]
+        /// 事项文件和登记表写到哪个文件夹（默认：content）
+        #[arg(
+            long,
+            default_value = "content",
+            value_name = "文件夹",
+            hide_default_value = true
+        )]
         into: PathBuf,
-        /// The reviewed data file: registries and per-row judgements on damaged cells.
-        #[arg(long)]
+        /// 核对记录文件：登记表和对损坏单元格的逐行判断
+        #[arg(long, value_name = "文件")]
         reviewed: Option<PathBuf>,
-        /// Also write the import report to this file.
-        #[arg(long)]
+        /// 同时把导入报告写到这个文件
+        #[arg(long, value_name = "文件")]
         report: Option<PathBuf>,
-        /// Overwrite existing files.
+        /// 覆盖已有的文件
         #[arg(long)]
         force: bool,
     },
