@@ -74,7 +74,10 @@ fn help_is_in_chinese() {
     let out = qingdan(&["--help"], dir.path());
     let t = text(&out);
     assert!(out.status.success(), "{t}");
-    assert!(t.starts_with("qingdan：把乡镇（街道）履职事项清单发布成网站。"), "{t}");
+    assert!(
+        t.starts_with("qingdan：把乡镇（街道）履职事项清单发布成网站。"),
+        "{t}"
+    );
     assert!(t.contains("用法：qingdan <命令> [选项]"), "{t}");
     for (cmd, about) in [
         ("build", "生成网站"),
@@ -83,14 +86,26 @@ fn help_is_in_chinese() {
         ("new", "新建一个清单的下一个事项文件"),
         ("import", "把已发布的清单"),
     ] {
-        assert!(t.contains(&format!("  {cmd}")) && t.contains(about), "{cmd}: {t}");
+        assert!(
+            t.contains(&format!("  {cmd}")) && t.contains(about),
+            "{cmd}: {t}"
+        );
         let out = qingdan(&[cmd, "--help"], dir.path());
         let h = text(&out);
         assert!(out.status.success(), "{cmd}: {h}");
         assert!(h.starts_with(about), "{cmd}: {h}");
         assert!(h.contains(&format!("用法：qingdan {cmd}")), "{cmd}: {h}");
-        assert!(h.contains("-h, --help") && h.contains("显示帮助"), "{cmd}: {h}");
-        for english in ["Usage:", "Options:", "Print help", "[default:", "Arguments:"] {
+        assert!(
+            h.contains("-h, --help") && h.contains("显示帮助"),
+            "{cmd}: {h}"
+        );
+        for english in [
+            "Usage:",
+            "Options:",
+            "Print help",
+            "[default:",
+            "Arguments:",
+        ] {
             assert!(!h.contains(english), "{cmd}: {english} in {h}");
         }
     }

@@ -232,6 +232,20 @@ pub fn put_compressed(sink: &dyn Sink, rel: &str, bytes: &[u8]) -> Result<(), Wr
         .and_then(|gz| sink.put(&gz_path, &gz))
 }
 
+/// [`put_compressed`] for a file compressed ahead of time, the same way.
+pub fn put_precompressed(
+    sink: &dyn Sink,
+    rel: &str,
+    bytes: &[u8],
+    gz: &[u8],
+) -> Result<(), WriteError> {
+    sink.put(rel, bytes)?;
+    if sink.keeps() {
+        sink.put(&format!("{rel}.gz"), gz)?;
+    }
+    Ok(())
+}
+
 /// Where `check` renders: everything is made, nothing is kept.
 #[derive(Debug, Default)]
 pub struct Discard;

@@ -19,18 +19,25 @@
 use std::collections::BTreeMap;
 
 use jieba_rs::Jieba;
-use pinyin::{ToPinyin, ToPinyinMulti};
+use pinyin::ToPinyin;
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
 use super::tokenize::{hash, is_han, normalize};
 use crate::model::Site;
-use crate::output::{put_compressed, Sink};
+use crate::output::{put_compressed, put_precompressed, Sink};
 
-/// Character readings are split by code point into this many files (about
-/// 17 KB each): few files to write, little to fetch for a query's
-/// characters.
-pub const READING_SHARDS: u32 = 16;
+// The tables are made by build.rs; the crate checks them in tests.
+#[cfg_attr(not(test), allow(dead_code))]
+#[path = "reading_table.rs"]
+mod table;
+
+use table::plain;
+pub use table::READING_SHARDS;
+
+mod files {
+    include!(concat!(env!("OUT_DIR"), "/readings.rs"));
+}
 
 /// At most this many terms are kept under one key (initials are shared by
 /// many words); the most frequent first.
@@ -109,27 +116,6 @@ fn dictionary(keep: impl Fn(&str) -> bool) -> (String, usize) {
         kept.push_str(&format!("\u{e000}\u{e001} {} x\n", total - kept_total));
     }
     (kept, lines)
-}
-
-/// A reading without tones, `ü` written `v` as people type it.
-fn plain(p: pinyin::Pinyin) -> String {
-    p.plain().replace('ü', "v")
-}
-
-/// A character's plain readings, the usual one first.
-fn readings(c: char) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    if let Some(multi) = c.to_pinyin_multi() {
-        for p in multi {
-            let p = plain(p);
-            if !out.contains(&p) {
-                out.push(p);
-            }
-        }
-    } else if let Some(p) = c.to_pinyin() {
-        out.push(plain(p));
-    }
-    out
 }
 
 /// A term's usual reading, one syllable per character; `None` when a
@@ -263,19 +249,13 @@ pub fn write(site: &Site, out: &dyn Sink) -> Result<u32, String> {
 }
 
 /// `search/r/<n>.json`: every common Chinese character's readings, by code
-/// point modulo [`READING_SHARDS`].
+/// point modulo [`READING_SHARDS`], made once by `build.rs`.
 fn write_readings(out: &dyn Sink) -> Result<(), String> {
-    (0..READING_SHARDS).into_par_iter().try_for_each(|shard| {
-        let table: BTreeMap<String, String> = ('\u{4e00}'..='\u{9fff}')
-            .filter(|c| *c as u32 % READING_SHARDS == shard)
-            .filter_map(|c| {
-                let r = readings(c);
-                (!r.is_empty()).then(|| (c.to_string(), r.join(" ")))
-            })
-            .collect();
-        let json = serde_json::to_vec(&table).map_err(|e| e.to_string())?;
-        put_compressed(out, &format!("search/r/{shard}.json"), &json).map_err(|e| e.to_string())
-    })
+    for (shard, (json, gz)) in files::READING_FILES.iter().enumerate() {
+        put_precompressed(out, &format!("search/r/{shard}.json"), json, gz)
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -351,7 +331,28 @@ mod tests {
     }
 
     #[test]
+    fn the_reading_files_made_at_compile_time_are_todays() {
+        use std::io::Read as _;
+        for (shard, (json, gz)) in files::READING_FILES.iter().enumerate() {
+            let shard = u32::try_from(shard).unwrap();
+            assert_eq!(*json, table::reading_table(shard).unwrap().as_slice());
+            let mut unpacked = Vec::new();
+            flate2::read::GzDecoder::new(*gz)
+                .read_to_end(&mut unpacked)
+                .unwrap();
+            assert_eq!(unpacked.as_slice(), *json);
+            let parsed: BTreeMap<String, String> = serde_json::from_slice(json).unwrap();
+            assert!(
+                parsed.len() > 1000,
+                "shard {shard}: {} characters",
+                parsed.len()
+            );
+        }
+    }
+
+    #[test]
     fn characters_have_their_readings() {
+        use table::readings;
         assert_eq!(readings('低'), ["di"]);
         let xing = readings('行');
         assert!(xing.contains(&"xing".to_string()) && xing.contains(&"hang".to_string()));
