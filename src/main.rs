@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{ArgAction, Parser, Subcommand};
+use clap::{ArgAction, CommandFactory, Parser, Subcommand};
 
 use qingdan::diagnostics::{Diagnostics, Severity};
 use qingdan::model::Site;
@@ -159,11 +159,58 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// 显示帮助：qingdan help 或 qingdan help 命令（同 qingdan 命令 --help）。
+    #[command(help_template = HELP, next_help_heading = "选项", override_usage = "qingdan help [命令]")]
+    Help {
+        /// 要查看说明的命令，例如 build
+        #[arg(value_name = "命令", help_heading = "参数")]
+        command: Option<String>,
+    },
+}
+
+/// `--help`, `--version`, or a command line clap cannot read: clap's own
+/// message (in English: it has no Chinese), led by one line in Chinese.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        e.exit();
+    }
+    say_err!("错误 error: 命令写得不对（下面是英文的具体说明）。用 qingdan --help 查看中文用法。");
+    let _ = e.print();
+    ExitCode::from(2)
+}
+
+/// `qingdan help [COMMAND]`: the same text as `--help`.
+fn help(command: Option<&str>) -> ExitCode {
+    let mut cli = Cli::command();
+    let shown = match command {
+        None => cli.print_help(),
+        Some(name) => match cli.find_subcommand_mut(name) {
+            Some(sub) => sub.print_help(),
+            None => {
+                say_err!("错误 error: 没有命令 “{name}”。用 qingdan --help 查看全部命令。");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    match shown {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(_) => ExitCode::from(1),
+    }
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     match cli.command {
+        Command::Help { command } => help(command.as_deref()),
         Command::Build {
             root,
             output,

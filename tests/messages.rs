@@ -109,6 +109,27 @@ fn help_is_in_chinese() {
             assert!(!h.contains(english), "{cmd}: {english} in {h}");
         }
     }
+    // `help` as a command, as in git.
+    let out = qingdan(&["help"], dir.path());
+    assert!(out.status.success() && text(&out).contains("用法：qingdan <命令> [选项]"));
+    let out = qingdan(&["help", "build"], dir.path());
+    assert!(
+        out.status.success() && text(&out).starts_with("生成网站"),
+        "{}",
+        text(&out)
+    );
+    let out = qingdan(&["help", "nope"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("没有命令 “nope”"), "{}", text(&out));
+    // A command line clap cannot read: a line in Chinese, then clap's own.
+    let out = qingdan(&["build", "--bogus"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let t = text(&out);
+    assert!(t.starts_with("错误 error: 命令写得不对"), "{t}");
+    assert!(
+        t.contains("'--bogus'") && t.contains("qingdan build [选项]"),
+        "{t}"
+    );
     let out = qingdan(&["--version"], dir.path());
     assert!(text(&out).starts_with("qingdan "), "{}", text(&out));
 }

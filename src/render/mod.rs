@@ -87,7 +87,12 @@ pub fn render_pages(
                 cause: chain(&e),
             })?;
         let html = minify(html.as_bytes());
-        if let Some(missing) = page.must_link.iter().find(|url| !links_to(&html, url)) {
+        let text = if page.must_link.is_empty() {
+            Default::default()
+        } else {
+            String::from_utf8_lossy(&html)
+        };
+        if let Some(missing) = page.must_link.iter().find(|url| !links_to(&text, url)) {
             return Err(RenderError::Unlinked {
                 page: page.path.clone(),
                 template: page.template,
@@ -100,17 +105,31 @@ pub fn render_pages(
     Ok(kinds.len())
 }
 
-/// Whether `html` has an attribute whose value is `url` (quoted or not, as
-/// the minifier leaves it), or `url` and a fragment.
-fn links_to(html: &[u8], url: &str) -> bool {
-    let url = url.as_bytes();
-    html.windows(url.len()).enumerate().any(|(i, w)| {
-        w == url
-            && i > 0
-            && matches!(html[i - 1], b'=' | b'"' | b'\'')
-            && html
-                .get(i + url.len())
-                .is_none_or(|c| matches!(c, b'"' | b'\'' | b' ' | b'>' | b'#'))
+/// Whether `html` has an attribute whose value is `url`, quoted or not (as
+/// the minifier leaves it), written as the theme may write a link: after
+/// an origin (`https://host/basic/page/2/`), with `index.html` after it,
+/// or with a query or a fragment.
+fn links_to(text: &str, url: &str) -> bool {
+    let html = text.as_bytes();
+    let ends_value =
+        |c: Option<&u8>| c.is_none_or(|c| matches!(c, b'"' | b'\'' | b' ' | b'>' | b'#' | b'?'));
+    text.match_indices(url).any(|(i, _)| {
+        // Back to the start of the attribute's value: nothing, or an origin.
+        let start = html[..i]
+            .iter()
+            .rposition(|c| matches!(c, b'=' | b'"' | b'\'' | b' ' | b'>' | b'<'))
+            .map_or(0, |p| p + 1);
+        let before = &html[start..i];
+        let attribute = start > 0 && matches!(html[start - 1], b'=' | b'"' | b'\'');
+        let origin = before.is_empty()
+            || [&b"https://"[..], &b"http://"[..]]
+                .iter()
+                .any(|s| before.starts_with(s) && !before[s.len()..].contains(&b'/'));
+        let after = i + url.len();
+        let end = ends_value(html.get(after))
+            || (html[after..].starts_with(b"index.html")
+                && ends_value(html.get(after + "index.html".len())));
+        attribute && origin && end
     })
 }
 
@@ -141,11 +160,29 @@ mod tests {
 
     #[test]
     fn a_link_is_an_attribute_value_not_any_mention() {
-        let page = br#"<a href=/b/page/2/ rel=next>2</a><a href="/c/page/3/#x">3</a>"#;
+        let page = r#"<a href=/b/page/2/ rel=next>2</a><a href="/c/page/3/#x">3</a>"#;
         assert!(links_to(page, "/b/page/2/"));
         assert!(links_to(page, "/c/page/3/"));
         assert!(!links_to(page, "/b/page/"));
         assert!(!links_to(page, "/page/2/"));
-        assert!(!links_to(b"<p>/b/page/2/</p>", "/b/page/2/"));
+        assert!(!links_to("<p>/b/page/2/</p>", "/b/page/2/"));
+        // Other ways a theme may write the same link.
+        for link in [
+            r#"<a href="https://www.example.gov.cn/b/page/2/">"#,
+            r#"<a href=http://localhost:1111/b/page/2/>"#,
+            r#"<a href='/b/page/2/index.html'>"#,
+            r#"<a href="/b/page/2/?from=pager">"#,
+            r#"<a href=/b/page/2/index.html#top>"#,
+        ] {
+            assert!(links_to(link, "/b/page/2/"), "{link}");
+        }
+        for not_it in [
+            r#"<a href="/x/b/page/2/">"#,
+            r#"<a href="https://a.cn/x/b/page/2/">"#,
+            r#"<a href="/b/page/2/index.htm">"#,
+            r#"<a href="/b/page/2/x">"#,
+        ] {
+            assert!(!links_to(not_it, "/b/page/2/"), "{not_it}");
+        }
     }
 }
