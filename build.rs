@@ -56,7 +56,7 @@ fn jieba_dictionary(out: &Path) -> Result<(), Box<dyn std::error::Error>> {
             .ok_or("a dictionary line without frequency")?;
         total += freq.parse::<u64>()?;
     }
-    std::fs::write(out.join("jieba-total.txt"), total.to_string())?;
+    std::fs::write(out.join("jieba-total.rs"), total.to_string())?;
     std::fs::write(out.join("jieba-dict.txt"), text)?;
     Ok(())
 }

@@ -51,7 +51,7 @@ const TERMS_PER_KEY: usize = 24;
 const DICTIONARY: &str = include_str!(concat!(env!("OUT_DIR"), "/jieba-dict.txt"));
 
 /// The sum of the frequencies of all the dictionary's words (`build.rs`).
-const DICTIONARY_TOTAL: &str = include_str!(concat!(env!("OUT_DIR"), "/jieba-total.txt"));
+const DICTIONARY_TOTAL: u64 = include!(concat!(env!("OUT_DIR"), "/jieba-total.rs"));
 
 /// A segmenter with the words of jieba's dictionary that can occur in
 /// `texts`: all their characters, and every two neighbouring characters,
@@ -98,7 +98,7 @@ fn dictionary_for<'a>(texts: impl Iterator<Item = &'a str>) -> (String, usize) {
 /// the rest; with it, the number of lines kept.
 fn dictionary(keep: impl Fn(&str) -> bool) -> (String, usize) {
     let mut kept = String::new();
-    let total: u64 = DICTIONARY_TOTAL.parse().unwrap_or(0);
+    let total = DICTIONARY_TOTAL;
     let (mut kept_total, mut lines) = (0_u64, 0);
     for line in DICTIONARY.lines() {
         let Some((word, rest)) = line.split_once(' ') else {

@@ -11,8 +11,6 @@ use crate::model::{DepartmentView, Link};
 use crate::render::context::{row, CrossRef, Page, PageMeta};
 
 impl Pages<'_> {
-    /// A department's page: each of its matters with what the department
-    /// does beside what the township does.
     pub(super) fn department(&self, path: String, dept: &DepartmentView) -> Page {
         let site = self.site;
         let mut c = Context::new();

@@ -93,6 +93,8 @@ pub struct Pages<'a> {
     date: String,
     /// Each matter's place in its list, for the page of the list that shows it.
     places: Vec<usize>,
+    /// Per list, where each category begins in it (the same for all its pages).
+    starts: Vec<Vec<tables::CategoryStart<'a>>>,
 }
 
 impl<'a> Pages<'a> {
@@ -130,6 +132,11 @@ impl<'a> Pages<'a> {
         Pages {
             site,
             places,
+            starts: site
+                .lists
+                .iter()
+                .map(|l| tables::category_starts(site, l))
+                .collect(),
             base,
             home: Link {
                 name: "首页".into(),

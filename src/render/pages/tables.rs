@@ -5,7 +5,7 @@
 use tera::Context;
 
 use super::Pages;
-use crate::model::Link;
+use crate::model::{Link, ListView, Site};
 use crate::render::context::{GroupRows, Jump, Page, PageMeta, SitemapList};
 use crate::render::paging::{self, page_count, page_dir, Pager};
 
@@ -21,15 +21,11 @@ impl Pages<'_> {
         c.insert("uncategorized", &self.rows(&site.uncategorized[rows]));
         c.insert("uncategorized_count", &site.uncategorized.len());
         let pager = self.pager("categories/", p, site.uncategorized.len());
-        c.insert("pager", &pager);
-        let mut breadcrumbs = vec![self.home.clone()];
-        if p > 0 {
-            breadcrumbs.push(Link {
-                name: "事项类别".into(),
-                url: site.url("categories/"),
-            });
-        }
-        let mut page = self.make(
+        let first = Link {
+            name: "事项类别".into(),
+            url: site.url("categories/"),
+        };
+        self.table_page(
             path,
             "categories.html",
             PageMeta {
@@ -38,13 +34,12 @@ impl Pages<'_> {
                 column: "事项类别",
                 column_type: "列表页",
                 section: "categories",
-                breadcrumbs,
+                breadcrumbs: trail(vec![self.home.clone()], first, p),
                 url: site.url(&page_dir("categories/", p)),
             },
             c,
-        );
-        page.must_link.extend(pager.next);
-        page
+            pager,
+        )
     }
 
     /// Page `p` of list `i`: its rows, the pager, and links to where each
@@ -54,42 +49,33 @@ impl Pages<'_> {
         let list = &site.lists[i];
         let size = site.config.page_size;
         let here = site.url(&page_dir(&list.path, p));
-        let mut jumps: Vec<Jump> = Vec::new();
-        for (k, &m) in list.matters.iter().enumerate() {
-            let category = site.matters[m].category.as_ref();
-            let name = category.map_or("类别待核实", |c| c.name.as_str());
-            match jumps.iter_mut().find(|j| j.name == name) {
-                Some(j) => j.count += 1,
-                None => {
-                    let page = site.url(&page_dir(&list.path, paging::page_of(k, size)));
-                    let anchor = category_anchor(category);
-                    jumps.push(Jump {
-                        name: name.to_string(),
-                        count: 1,
-                        url: if page == here {
-                            format!("#{anchor}")
-                        } else {
-                            format!("{page}#{anchor}")
-                        },
-                    });
+        let jumps: Vec<Jump> = self.starts[i]
+            .iter()
+            .map(|start| {
+                let page = site.url(&page_dir(&list.path, paging::page_of(start.row, size)));
+                let anchor = &start.anchor;
+                Jump {
+                    name: start.name.to_string(),
+                    count: start.count,
+                    url: if page == here {
+                        format!("#{anchor}")
+                    } else {
+                        format!("{page}#{anchor}")
+                    },
                 }
-            }
-        }
+            })
+            .collect();
         let rows = paging::rows_of(p, size, list.matters.len());
         let mut c = Context::new();
         c.insert("list", list);
         c.insert("rows", &self.rows(&list.matters[rows]));
         c.insert("jumps", &jumps);
         let pager = self.pager(&list.path, p, list.matters.len());
-        c.insert("pager", &pager);
-        let mut breadcrumbs = vec![self.home.clone()];
-        if p > 0 {
-            breadcrumbs.push(Link {
-                name: format!("{}清单", list.name),
-                url: list.url.clone(),
-            });
-        }
-        let mut page = self.make(
+        let first = Link {
+            name: format!("{}清单", list.name),
+            url: list.url.clone(),
+        };
+        self.table_page(
             path,
             "list.html",
             PageMeta {
@@ -98,13 +84,12 @@ impl Pages<'_> {
                 column: list.name,
                 column_type: "列表页",
                 section: list.key,
-                breadcrumbs,
+                breadcrumbs: trail(vec![self.home.clone()], first, p),
                 url: here,
             },
             c,
-        );
-        page.must_link.extend(pager.next);
-        page
+            pager,
+        )
     }
 
     /// Page `p` of category `i`: the part of its groups (one per list) that
@@ -150,21 +135,15 @@ impl Pages<'_> {
         c.insert("groups", &groups);
         c.insert("toc", &toc);
         let pager = self.pager(&cat.path, p, cat.count);
-        c.insert("pager", &pager);
-        let mut breadcrumbs = vec![
-            self.home.clone(),
-            Link {
-                name: "事项类别".into(),
-                url: site.url("categories/"),
-            },
-        ];
-        if p > 0 {
-            breadcrumbs.push(Link {
-                name: cat.name.clone(),
-                url: cat.url.clone(),
-            });
-        }
-        let mut page = self.make(
+        let categories = Link {
+            name: "事项类别".into(),
+            url: site.url("categories/"),
+        };
+        let first = Link {
+            name: cat.name.clone(),
+            url: cat.url.clone(),
+        };
+        self.table_page(
             path,
             "category.html",
             PageMeta {
@@ -173,11 +152,26 @@ impl Pages<'_> {
                 column: &cat.name,
                 column_type: "列表页",
                 section: "categories",
-                breadcrumbs,
+                breadcrumbs: trail(vec![self.home.clone(), categories], first, p),
                 url: here,
             },
             c,
-        );
+            pager,
+        )
+    }
+
+    /// A page of a split table: its pager in the context, and its next page
+    /// among the links the rendered page must have.
+    fn table_page(
+        &self,
+        path: String,
+        template: &'static str,
+        meta: PageMeta<'_>,
+        mut c: Context,
+        pager: Pager,
+    ) -> Page {
+        c.insert("pager", &pager);
+        let mut page = self.make(path, template, meta, c);
         page.must_link.extend(pager.next);
         page
     }
@@ -193,8 +187,6 @@ impl Pages<'_> {
     pub(super) fn sitemap_lists(&self) -> Vec<SitemapList<'_>> {
         let site = self.site;
         let size = site.config.page_size;
-        // A list longer than a page is linked by its pages here,
-        // not matter by matter: the map stays one light page.
         site.lists
             .iter()
             .map(|l| {
@@ -231,6 +223,43 @@ impl Pages<'_> {
             })
             .collect()
     }
+}
+
+/// Where a category begins in a list: the row of its first matter, and
+/// how many matters of the list it has.
+pub(super) struct CategoryStart<'a> {
+    name: &'a str,
+    anchor: String,
+    row: usize,
+    count: usize,
+}
+
+/// The categories of `list` in the order the list first reaches them.
+pub(super) fn category_starts<'a>(site: &'a Site, list: &ListView) -> Vec<CategoryStart<'a>> {
+    let mut starts: Vec<CategoryStart<'a>> = Vec::new();
+    for (row, &m) in list.matters.iter().enumerate() {
+        let category = site.matters[m].category.as_ref();
+        let name = category.map_or("类别待核实", |c| c.name.as_str());
+        match starts.iter_mut().find(|s| s.name == name) {
+            Some(s) => s.count += 1,
+            None => starts.push(CategoryStart {
+                name,
+                anchor: category_anchor(category),
+                row,
+                count: 1,
+            }),
+        }
+    }
+    starts
+}
+
+/// Breadcrumbs of page `p` of a table: `above` it, and its first page
+/// from the later pages.
+fn trail(mut above: Vec<Link>, first: Link, p: usize) -> Vec<Link> {
+    if p > 0 {
+        above.push(first);
+    }
+    above
 }
 
 /// A page's title with its page number after the first page.
