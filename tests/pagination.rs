@@ -167,6 +167,62 @@ fn long_tables_are_split_into_pages_without_losing_a_row() {
         "{split_categories} categories have several pages"
     );
 
+    // Department pages, at a quarter of the page size (5): the same
+    // matters as the unpaginated page, in order, and the counts' links
+    // reach their part, on the page or where it begins.
+    let article = regex::Regex::new(r#"<article aria-labelledby=([cr]-\d+) class=xref>"#).unwrap();
+    let articles = |html: &str| -> Vec<String> {
+        article
+            .captures_iter(html)
+            .map(|c| c[1].to_string())
+            .collect()
+    };
+    let parts = regex::Regex::new(r#"<li><a href=([^ >]*)#((?:coop|rev)-h)>"#).unwrap();
+    let counts = regex::Regex::new(r"<strong>\d+</strong>").unwrap();
+    let mut split_departments = 0;
+    for entry in fs::read_dir(dist.join("departments")).unwrap() {
+        let entry = entry.unwrap();
+        if !entry.file_type().unwrap().is_dir() {
+            continue;
+        }
+        let dir = format!("departments/{}/", entry.file_name().to_string_lossy());
+        let one = pages(&whole_dist, &dir);
+        assert_eq!(one.len(), 1, "{dir}");
+        let split = pages(&dist, &dir);
+        let all: Vec<String> = split.iter().flat_map(|h| articles(h)).collect();
+        assert_eq!(all, articles(&one[0]), "{dir}");
+        assert_eq!(split.len(), all.len().div_ceil(5).max(1), "{dir}");
+        for (i, html) in split.iter().enumerate() {
+            let n = i + 1;
+            assert!(articles(html).len() <= 5, "{dir} page {n}");
+            assert!(links_reach(&dist, html, &parts, "<h2 id=") >= 1, "{dir}");
+            if split.len() > 1 {
+                assert!(html.contains(&format!("第 {n} 页，共 {} 页", split.len())));
+            }
+        }
+        if split.len() > 1 {
+            split_departments += 1;
+            // The counts are the department's, on every page.
+            let first: Vec<&str> = counts.find_iter(&split[0]).map(|m| m.as_str()).collect();
+            for pair in split.windows(2) {
+                let here: Vec<&str> = counts.find_iter(&pair[1]).map(|m| m.as_str()).collect();
+                assert_eq!(here, first, "{dir}");
+                // A part that goes on from the page before says so.
+                let last = articles(&pair[0]).pop().unwrap();
+                let next = articles(&pair[1]).remove(0);
+                assert_eq!(
+                    pair[1].contains("，续上页）"),
+                    last[..2] == next[..2],
+                    "{dir}: {last} then {next}"
+                );
+            }
+        }
+    }
+    assert!(
+        split_departments >= 5,
+        "{split_departments} departments have several pages"
+    );
+
     // The unclassified matters on the categories page: 15, one page.
     assert_eq!(pages(&dist, "categories/").len(), 1);
 
@@ -283,6 +339,11 @@ fn a_theme_that_hides_later_pages_is_refused() {
             "sitemap.html",
             site_with_theme_cut("sitemap.html", &["{% for p in g.pages %}…{% endfor %}"]),
             "页面 sitemap/index.html 没有链接到 /basic/page/2/",
+        ),
+        (
+            "department.html",
+            site_with_theme_cut("department.html", &["{{ m::pager(pager=pager) }}"]),
+            "/page/2/：表格分页后",
         ),
     ];
     for (template, site, message) in &cases {

@@ -65,10 +65,33 @@ test('a jump link leads to the page where its category begins, scrolled to it', 
   await page.close();
 });
 
+test('a county department pages through what it shares with the township, and its counts lead to each part', async () => {
+  const page = await phone();
+  // 疏附县住房和城乡建设局: 12 cooperative and 12 revoked matters, 5 a page.
+  await page.goto(`${live.server.url}departments/zhujian/`);
+  assert.match(await page.locator('.page-date').textContent(), /第 1 页，共 5 页/);
+  assert.equal(await page.locator('article.xref').count(), 5);
+  await page.getByRole('link', { name: /收回事项 12 项/ }).click();
+  assert.equal(new URL(page.url()).pathname, `${BASE}departments/zhujian/page/3/`);
+  assert.equal(new URL(page.url()).hash, '#rev-h');
+  assert.equal(await page.locator('#rev-h').textContent(), '上级部门收回事项（12 项）');
+  // The cooperative part ends on this page, above the revoked one.
+  assert.equal(await page.locator('#coop-h').textContent(), '配合履职事项（12 项，续上页）');
+  await page.getByRole('link', { name: '下一页' }).click();
+  assert.equal(new URL(page.url()).pathname, `${BASE}departments/zhujian/page/4/`);
+  assert.equal(await page.locator('h1').textContent(), '疏附县住房和城乡建设局（第 4 页）');
+  assert.equal(await page.locator('#rev-h').textContent(), '上级部门收回事项（12 项，续上页）');
+  // The counts are the department's whole on every page; the cooperative
+  // one leads back to the first page.
+  await page.getByRole('link', { name: /配合履职事项 12 项/ }).click();
+  assert.equal(new URL(page.url()).pathname, `${BASE}departments/zhujian/`);
+  await page.close();
+});
+
 test('pagers are large enough to tap, fit a 320 px phone, and axe finds no violation', async () => {
   for (const width of [375, 320]) {
     const page = await phone(width);
-    for (const path of ['basic/page/3/', 'categories/dangjian/page/2/', 'cooperative/']) {
+    for (const path of ['basic/page/3/', 'categories/dangjian/page/2/', 'cooperative/', 'departments/zhujian/page/3/']) {
       await page.goto(`${live.server.url}${path}`);
       const sizes = await page.locator('.pagination a').evaluateAll((as) => as.map((a) => [a.textContent, a.getBoundingClientRect().width, a.getBoundingClientRect().height]));
       assert.ok(sizes.length >= 3, `${path}: pager links`);

@@ -21,7 +21,7 @@ pub enum PageKind {
     Categories(usize),
     Category(usize, usize),
     Departments,
-    Department(usize),
+    Department(usize, usize),
     Matter(usize),
     Search,
     Sitemap,
@@ -38,7 +38,7 @@ impl PageKind {
             PageKind::Categories(p) => page_dir("categories/", p),
             PageKind::Category(i, p) => page_dir(&site.categories[i].path, p),
             PageKind::Departments => "departments/".into(),
-            PageKind::Department(i) => site.departments[i].path.clone(),
+            PageKind::Department(i, p) => page_dir(&site.departments[i].path, p),
             PageKind::Matter(i) => site.matters[i].path.clone(),
             PageKind::Search => "search/".into(),
             PageKind::Sitemap => "sitemap/".into(),
@@ -54,7 +54,7 @@ impl PageKind {
         match self {
             PageKind::List(i, _) => site.lists[i].date.clone(),
             PageKind::Category(i, _) => site.categories[i].date.clone(),
-            PageKind::Department(i) => site.departments[i].date.clone(),
+            PageKind::Department(i, _) => site.departments[i].date.clone(),
             PageKind::Matter(i) => site.matters[i].date.clone(),
             _ => site.date(),
         }
@@ -73,7 +73,9 @@ pub fn kinds(site: &Site) -> Vec<PageKind> {
         v.extend((0..page_count(c.count, size)).map(|p| PageKind::Category(i, p)));
     }
     v.push(PageKind::Departments);
-    v.extend((0..site.departments.len()).map(PageKind::Department));
+    for (i, d) in site.departments.iter().enumerate() {
+        v.extend((0..department::pages(site, d)).map(|p| PageKind::Department(i, p)));
+    }
     v.extend([
         PageKind::Search,
         PageKind::Sitemap,
@@ -188,7 +190,7 @@ impl<'a> Pages<'a> {
                     c,
                 )
             }
-            PageKind::Department(i) => self.department(path, &site.departments[i]),
+            PageKind::Department(i, p) => self.department(path, &site.departments[i], p),
             PageKind::Matter(i) => {
                 let m = &site.matters[i];
                 // Back to the list: to its page that shows this matter.

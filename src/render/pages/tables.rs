@@ -162,7 +162,7 @@ impl Pages<'_> {
 
     /// A page of a split table: its pager in the context, and its next page
     /// among the links the rendered page must have.
-    fn table_page(
+    pub(super) fn table_page(
         &self,
         path: String,
         template: &'static str,
@@ -255,7 +255,7 @@ pub(super) fn category_starts<'a>(site: &'a Site, list: &ListView) -> Vec<Catego
 
 /// Breadcrumbs of page `p` of a table: `above` it, and its first page
 /// from the later pages.
-fn trail(mut above: Vec<Link>, first: Link, p: usize) -> Vec<Link> {
+pub(super) fn trail(mut above: Vec<Link>, first: Link, p: usize) -> Vec<Link> {
     if p > 0 {
         above.push(first);
     }
@@ -263,7 +263,7 @@ fn trail(mut above: Vec<Link>, first: Link, p: usize) -> Vec<Link> {
 }
 
 /// A page's title with its page number after the first page.
-fn numbered(title: &str, p: usize) -> String {
+pub(super) fn numbered(title: &str, p: usize) -> String {
     if p == 0 {
         title.to_string()
     } else {
