@@ -222,6 +222,22 @@ fn long_tables_are_split_into_pages_without_losing_a_row() {
         split_departments >= 5,
         "{split_departments} departments have several pages"
     );
+    // A matter's departments lead to the page of each that shows it.
+    let dept_link =
+        regex::Regex::new(r#"<a href=(/zwgk/lzqd/departments/[a-z0-9-]+/(?:page/\d+/)?)>"#)
+            .unwrap();
+    let mut later = 0;
+    for entry in fs::read_dir(dist.join("matters")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().to_string();
+        let html = fs::read_to_string(dist.join("matters").join(&name).join("index.html")).unwrap();
+        let seq: u32 = name.rsplit('-').next().unwrap().parse().unwrap();
+        let shown = format!("<span class=seq>{seq}.</span> <a href=/zwgk/lzqd/matters/{name}/>");
+        for c in dept_link.captures_iter(&html) {
+            assert!(read(&dist, &c[1]).contains(&shown), "{name} → {}", &c[1]);
+            later += usize::from(c[1].contains("/page/"));
+        }
+    }
+    assert!(later > 20, "{later} links to a department's later page");
 
     // The unclassified matters on the categories page: 15, one page.
     assert_eq!(pages(&dist, "categories/").len(), 1);
@@ -343,7 +359,7 @@ fn a_theme_that_hides_later_pages_is_refused() {
         (
             "department.html",
             site_with_theme_cut("department.html", &["{{ m::pager(pager=pager) }}"]),
-            "/page/2/：表格分页后",
+            "/page/2/：分页后",
         ),
     ];
     for (template, site, message) in &cases {

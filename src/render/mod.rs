@@ -35,7 +35,7 @@ pub enum RenderError {
     /// A theme from before pagination: the later pages of a split table
     /// would be published with nothing leading to them.
     #[error(
-        "页面 {page} 没有链接到 {url}：表格分页后，主题的 {template} 没有给出到这一页的链接（分页 pager 或各页列表），读者到不了这一页的事项。\n    → 用本版 qingdan 的 theme/templates（list.html、category.html、categories.html、department.html、sitemap.html 和 macros.html 中的 pager）更新主题；或在 site.toml 中调大 page_size，使最长的表格只有一页"
+        "页面 {page} 没有链接到 {url}：分页后，主题的 {template} 没有给出到这一页的链接（分页 pager 或各页列表），读者到不了这一页的事项。\n    → 用本版 qingdan 的 theme/templates（list.html、category.html、categories.html、department.html、sitemap.html 和 macros.html 中的 pager）更新主题；或在 site.toml 中调大 page_size（表格每页 page_size 项，部门页每页 page_size/4 项，最大 2000），使最长的表格和部门页都只有一页"
     )]
     Unlinked {
         page: String,

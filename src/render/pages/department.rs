@@ -47,6 +47,26 @@ pub(super) fn page_size(site: &Site) -> usize {
     (site.config.page_size / 4).max(1)
 }
 
+/// Which page of department `dept` shows matter `i` (the first if none).
+pub(super) fn page_showing(site: &Site, dept: &DepartmentView, i: usize) -> usize {
+    // In the order of [`Entries::of`]: the other lists' groups, then the
+    // revoked one; each group's matters are in index order.
+    let mut row = 0;
+    for revoked in [false, true] {
+        let part = dept
+            .groups
+            .iter()
+            .filter(|g| (g.key == ListKind::Revoked.key()) == revoked);
+        for g in part {
+            match g.matters.binary_search(&i) {
+                Ok(at) => return paging::page_of(row + at, page_size(site)),
+                Err(_) => row += g.matters.len(),
+            }
+        }
+    }
+    0
+}
+
 /// How many pages department `dept` has.
 pub(super) fn pages(site: &Site, dept: &DepartmentView) -> usize {
     page_count(Entries::of(dept).len(), page_size(site))
@@ -73,13 +93,15 @@ impl Pages<'_> {
             .map(|&i| cross_ref(&site.matters[i], dept))
             .collect();
         // The counts link to their part on this page, or to the page where
-        // it begins.
+        // it begins; an empty part has nowhere to lead (no URL).
         let jump = |name: &str, count: usize, here_too: bool, first_row: usize, anchor: &str| {
             let page = paging::page_of(first_row, size);
             Jump {
                 name: name.into(),
                 count,
-                url: if here_too || page == p {
+                url: if count == 0 {
+                    String::new()
+                } else if here_too || page == p {
                     format!("#{anchor}")
                 } else {
                     format!("{}#{anchor}", site.url(&page_dir(&dept.path, page)))

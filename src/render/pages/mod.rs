@@ -6,6 +6,7 @@
 mod department;
 mod tables;
 
+use rustc_hash::FxHashMap;
 use tera::Context;
 
 use super::context::{row, Assets, Page, PageMeta, Row, SiteMeta};
@@ -95,6 +96,8 @@ pub struct Pages<'a> {
     date: String,
     /// Each matter's place in its list, for the page of the list that shows it.
     places: Vec<usize>,
+    /// Each department's index, by name (a matter names its departments).
+    departments: FxHashMap<&'a str, usize>,
     /// Per list, where each category begins in it (the same for all its pages).
     starts: Vec<Vec<tables::CategoryStart<'a>>>,
 }
@@ -134,6 +137,12 @@ impl<'a> Pages<'a> {
         Pages {
             site,
             places,
+            departments: site
+                .departments
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (d.name.as_str(), i))
+                .collect(),
             starts: site
                 .lists
                 .iter()
@@ -196,9 +205,26 @@ impl<'a> Pages<'a> {
                 // Back to the list: to its page that shows this matter.
                 let list_page = m.list_url.clone()
                     + &page_dir("", paging::page_of(self.places[i], site.config.page_size));
+                // Its departments: each to its page that shows this matter.
+                let department_links: Vec<Link> = m
+                    .departments
+                    .iter()
+                    .map(|d| Link {
+                        name: d.name.clone(),
+                        url: match self.departments.get(d.name.as_str()) {
+                            Some(&k) => {
+                                let dept = &site.departments[k];
+                                let p = department::page_showing(site, dept, i);
+                                site.url(&page_dir(&dept.path, p))
+                            }
+                            None => d.url.clone(),
+                        },
+                    })
+                    .collect();
                 let mut c = Context::new();
                 c.insert("matter", m);
                 c.insert("list_page_url", &list_page);
+                c.insert("department_links", &department_links);
                 let list_link = Link {
                     name: format!("{}清单", m.list_name),
                     url: list_page,
