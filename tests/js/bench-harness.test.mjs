@@ -128,3 +128,16 @@ test('targets are judged from the results, a refusal never counts as met', () =>
   ]);
   assert.deepEqual(list.map((t) => [t.matters, t.met]), [[282, true], [282, true], [282, true], [28200, false], [28200, false], [28200, false]]);
 });
+
+test('write-cost.mjs writes a copy of a built site, run by run, and reports the kernel time', (t) => {
+  const out = buildSite();
+  t.after(() => rmSync(join(out, '..'), { recursive: true, force: true }));
+  const to = join(tmp, 'wc-to');
+  const r = spawnSync(process.execPath, [join(repo, 'tests/bench/write-cost.mjs'), '--from', out, '--only', 'matters', '--to', to, '--runs', '2'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^282 files, 283 folders from /m);
+  assert.match(r.stdout, /^system CPU ms per run: \d+, \d+; median \d+$/m);
+  const runs = readdirSync(to);
+  assert.equal(runs.length, 2);
+  for (const run of runs) assert.equal(treeHash(join(to, run)), treeHash(join(out, 'matters')));
+});
