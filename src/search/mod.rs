@@ -10,8 +10,8 @@
 //!   ([`postings`]), built with elasticlunr-rs;
 //! - `search/d/<list><n>.json`: the matters' text in bundles of
 //!   [`stored::BLOCK`] consecutive `seq` numbers of a list (`d/b3.json`
-//!   holds basic 12 to 15), for the results on screen and to check them
-//!   ([`stored`]);
+//!   holds basic 12 to 15), for the results on screen and to check them,
+//!   and `"r": 1` for a matter under review ([`stored`]);
 //! - `search/f/<n>.json`: the matters of each category and department,
 //!   several to a file (the manifest says which);
 //! - `search/a.json`: the ASCII words, whole, for numbers or words typed
@@ -75,6 +75,9 @@ pub struct Doc<'a> {
     fields: [Cow<'a, str>; 4],
     /// Per field, the synonym groups with a term in it.
     groups: [Vec<u32>; 4],
+    /// Whether the matter is still being checked against the original (its
+    /// results carry the same 核对中 mark as its rows in the tables).
+    under_review: bool,
 }
 
 /// Finds the terms of the synonym groups in a text, and so the groups.
@@ -133,6 +136,7 @@ fn docs<'a>(site: &'a Site, synonyms: &SynonymFinder) -> Vec<Doc<'a>> {
                 number: doc_number(m),
                 groups: std::array::from_fn(|f| synonyms.groups(&fields[f])),
                 fields,
+                under_review: m.under_review,
             }
         })
         .collect()
@@ -225,6 +229,7 @@ mod tests {
             number,
             fields: ["".into(), "".into(), "".into(), body.into()],
             groups: Default::default(),
+            under_review: false,
         }
     }
 

@@ -40,6 +40,13 @@ struct StoredDoc<'a> {
     category: &'a str,
     departments: &'a str,
     body: &'a str,
+    /// `"r": 1` for a matter under review; left out otherwise (most are not).
+    #[serde(skip_serializing_if = "std::ops::Not::not", serialize_with = "as_one")]
+    r: bool,
+}
+
+fn as_one<S: Serializer>(_: &bool, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u8(1)
 }
 
 impl<'a> StoredDoc<'a> {
@@ -49,6 +56,7 @@ impl<'a> StoredDoc<'a> {
             category: &d.fields[1],
             departments: &d.fields[2],
             body: &d.fields[3],
+            r: d.under_review,
         }
     }
 }
@@ -194,6 +202,7 @@ mod tests {
             number: seq * 4 + list,
             fields: [title.into(), "民生服务".into(), "".into(), "正文".into()],
             groups: Default::default(),
+            under_review: seq == 7,
         }
     }
 
@@ -311,6 +320,18 @@ mod tests {
             let rel = format!("search/d/{name}.json");
             assert_eq!(out.get(&rel), again.get(&rel), "{rel}");
         }
+    }
+
+    #[test]
+    fn a_matter_under_review_is_marked_and_no_other() {
+        let docs: Vec<Doc> = [6, 7].into_iter().map(|s| doc(0, s)).collect();
+        let out = Mutex::new(Output::default());
+        write_docs(&docs, &out).unwrap();
+        let out = out.into_inner().unwrap();
+        let value: serde_json::Value =
+            serde_json::from_slice(out.get("search/d/b1.json").unwrap()).unwrap();
+        assert_eq!(value["7"]["r"], 1, "the helper puts 7 under review");
+        assert!(value["6"].get("r").is_none(), "{value}");
     }
 
     #[test]

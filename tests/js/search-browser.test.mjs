@@ -82,6 +82,35 @@ test('results show title, list, category, departments and a highlighted snippet'
   await page.close();
 });
 
+test('a matter still under review is marked 核对中 in the results, as in the tables, and no other', async () => {
+  const page = await browser.newPage();
+  const status = Object.fromEntries(matters.map((m) => [m.url, m.status]));
+  let marked = 0;
+  let plain = 0;
+  for (const q of ['民政局', '安全', '村', '服务']) {
+    await resultsFor(page, q);
+    const rows = await page.$$eval('#search-results .result h2', (hs) =>
+      hs.map((h) => [h.querySelector('a').getAttribute('href'), h.querySelector('.badge')?.textContent ?? null]));
+    assert.ok(rows.length > 0, q);
+    for (const [href, badge] of rows) {
+      assert.ok(status[href], `${q}: ${href} is a matter`);
+      if (status[href] === 'reviewing') {
+        assert.equal(badge, '核对中（部分内容正在与原件核对）', `${q}: ${href}`);
+        marked += 1;
+      } else {
+        assert.equal(badge, null, `${q}: ${href}`);
+        plain += 1;
+      }
+    }
+  }
+  assert.ok(marked >= 5 && plain >= 5, `${marked} marked, ${plain} not`);
+  // Screen readers hear why; the eye sees the short mark, as in the tables.
+  await resultsFor(page, '民政局');
+  const hidden = await page.$eval('#search-results .result h2 .badge', (b) => b.querySelector('.visually-hidden')?.textContent);
+  assert.equal(hidden, '（部分内容正在与原件核对）');
+  await page.close();
+});
+
 test('filters narrow the results and are kept in the URL', async () => {
   const page = await browser.newPage();
   const all = await resultsFor(page, '民政局');

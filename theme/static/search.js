@@ -593,6 +593,8 @@ function shown(d) {
     category: d.doc.category,
     departments: d.doc.departments ? d.doc.departments.split('、') : [],
     body: d.doc.body,
+    // Still being checked against the original (`"r": 1` in search/d/).
+    reviewing: d.doc.r === 1,
     match: MATCH_OF_RANK[d.match],
     // What to mark in the text: the parts, or what stood for them.
     marks: [...new Set(d.parts.flatMap((options) => options.filter((o) => o.alt.match === d.match || o.alt.match === 0).flatMap((o) => o.alt.texts)))],
@@ -702,6 +704,12 @@ function init() {
     const a = el('a', { href: r.url });
     highlight(a, r.title, marks);
     const h = el('h2', {}, a);
+    // The same mark as the matter's row in the tables (macros.html `reviewing`).
+    if (r.reviewing) {
+      const badge = el('span', { className: 'badge', textContent: '核对中' });
+      badge.append(el('span', { className: 'visually-hidden', textContent: '（部分内容正在与原件核对）' }));
+      h.append(' ', badge);
+    }
     const meta = el('p', { className: 'result-meta' });
     const bits = [`${r.listName} 第 ${r.seq} 项`];
     if (r.category) bits.push(r.category);
