@@ -133,11 +133,16 @@ test('write-cost.mjs writes a copy of a built site, run by run, and reports the 
   const out = buildSite();
   t.after(() => rmSync(join(out, '..'), { recursive: true, force: true }));
   const to = join(tmp, 'wc-to');
-  const r = spawnSync(process.execPath, [join(repo, 'tests/bench/write-cost.mjs'), '--from', out, '--only', 'matters', '--to', to, '--runs', '2'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(repo, 'tests/bench/write-cost.mjs'), '--from', out, '--only', 'matters', '--to', to, '--runs', '2', '--keep'], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /^282 files, 283 folders from /m);
+  assert.match(r.stdout, /^282 files, 283 folders from .* \((ext2\/3\/4|tmpfs|xfs|btrfs|overlayfs|file system 0x[0-9a-f]+)\)$/m);
   assert.match(r.stdout, /^system CPU ms per run: \d+, \d+; median \d+$/m);
   const runs = readdirSync(to);
   assert.equal(runs.length, 2);
   for (const run of runs) assert.equal(treeHash(join(to, run)), treeHash(join(out, 'matters')));
+  // Without --keep the copies go once the runs are done.
+  const gone = join(tmp, 'wc-gone');
+  const again = spawnSync(process.execPath, [join(repo, 'tests/bench/write-cost.mjs'), '--from', out, '--only', 'matters', '--to', gone, '--runs', '1'], { encoding: 'utf8' });
+  assert.equal(again.status, 0, again.stderr);
+  assert.deepEqual(readdirSync(gone), []);
 });
