@@ -133,12 +133,23 @@ fn long_tables_are_split_into_pages_without_losing_a_row() {
                 "{list} page {n}: the pager marks the current page"
             );
         }
-        // Every category's jump link, from every page, reaches the page
-        // where the category begins and a row with that id.
+        // Every category's jump link, from every page, reaches a row with
+        // that id: on this page when the category has rows here, else on
+        // the page where it begins.
+        let mut local_later = 0;
         for (i, html) in split.iter().enumerate() {
             let n = links_reach(&dist, html, &jumps, "<tr id=");
             assert!(n > 3, "{list} page {}: jump links", i + 1);
+            for c in jumps.captures_iter(html) {
+                let here = html.contains(&format!("<tr id={}>", &c[2]));
+                assert_eq!(c[1].is_empty(), here, "{list} page {}: #{}", i + 1, &c[2]);
+                local_later += usize::from(here && i > 0);
+            }
         }
+        assert!(
+            local_later > 0,
+            "{list}: a later page links its own categories"
+        );
     }
 
     // Category pages: the same rows as the unpaginated page, in order.

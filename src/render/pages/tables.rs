@@ -42,30 +42,36 @@ impl Pages<'_> {
         )
     }
 
-    /// Page `p` of list `i`: its rows, the pager, and links to where each
-    /// category first appears in the whole list (on this page or another).
+    /// Page `p` of list `i`: its rows, the pager, and links to each
+    /// category: to its first row on this page (`macros.html` gives the
+    /// first row of each category on a page its anchor), or to the page
+    /// where it begins in the whole list.
     pub(super) fn list(&self, path: String, i: usize, p: usize) -> Page {
         let site = self.site;
         let list = &site.lists[i];
         let size = site.config.page_size;
         let here = site.url(&page_dir(&list.path, p));
+        let rows = paging::rows_of(p, size, list.matters.len());
+        let on_page: Vec<String> = list.matters[rows.clone()]
+            .iter()
+            .map(|&m| category_anchor(site.matters[m].category.as_ref()))
+            .collect();
         let jumps: Vec<Jump> = self.starts[i]
             .iter()
             .map(|start| {
-                let page = site.url(&page_dir(&list.path, paging::page_of(start.row, size)));
+                let page = paging::page_of(start.row, size);
                 let anchor = &start.anchor;
                 Jump {
                     name: start.name.to_string(),
                     count: start.count,
-                    url: if page == here {
+                    url: if page == p || on_page.contains(anchor) {
                         format!("#{anchor}")
                     } else {
-                        format!("{page}#{anchor}")
+                        format!("{}#{anchor}", site.url(&page_dir(&list.path, page)))
                     },
                 }
             })
             .collect();
-        let rows = paging::rows_of(p, size, list.matters.len());
         let mut c = Context::new();
         c.insert("list", list);
         c.insert("rows", &self.rows(&list.matters[rows]));
