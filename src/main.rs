@@ -1,3 +1,5 @@
+mod usage_error;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -168,8 +170,9 @@ enum Command {
     },
 }
 
-/// `--help`, `--version`, or a command line clap cannot read: clap's own
-/// message (in English: it has no Chinese), led by one line in Chinese.
+/// `--help`, `--version`, or a command line clap cannot read: said in
+/// Chinese where [`usage_error::chinese`] knows the kind, else clap's own
+/// message (in English: it has no Chinese) led by one line in Chinese.
 fn usage_error(e: clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
     if matches!(
@@ -180,8 +183,19 @@ fn usage_error(e: clap::Error) -> ExitCode {
     ) {
         e.exit();
     }
-    say_err!("错误 error: 命令写得不对（下面是英文的具体说明）。用 qingdan --help 查看中文用法。");
-    let _ = e.print();
+    match usage_error::chinese(&e) {
+        Some(msg) => {
+            say_err!("错误 error: 命令写得不对：{msg}");
+            if let Some(usage) = usage_error::usage(&e) {
+                say_err!("    {usage}");
+            }
+            say_err!("    → 用 qingdan --help 或 qingdan help <命令> 查看中文用法");
+        }
+        None => {
+            say_err!("错误 error: 命令写得不对（下面是英文的具体说明）。用 qingdan --help 查看中文用法。");
+            let _ = e.print();
+        }
+    }
     ExitCode::from(2)
 }
 

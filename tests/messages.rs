@@ -121,15 +121,40 @@ fn help_is_in_chinese() {
     let out = qingdan(&["help", "nope"], dir.path());
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).contains("没有命令 “nope”"), "{}", text(&out));
-    // A command line clap cannot read: a line in Chinese, then clap's own.
+    // A command line clap cannot read: said in Chinese, with clap's
+    // suggestion and the command's usage, no English.
+    for (args, said) in [
+        (&["build", "--bogus"][..], "不认识的选项或参数 “--bogus”"),
+        (&["biuld"][..], "没有命令 “biuld”。是不是要写 build？"),
+        (
+            &["build", "--outptu", "x"][..],
+            "不认识的选项或参数 “--outptu”。是不是要写 --output？",
+        ),
+        (&["build", "--output"][..], "--output <文件夹> 后面缺少值"),
+        (&["import"][..], "缺少必需的参数 <来源文件>"),
+        (&["check", "--root", "a", "--root", "b"][..], "只能写一次"),
+        (
+            &["serve", "--port", "abc"][..],
+            "--port <端口> 的值 “abc” 无效：应为整数",
+        ),
+        (
+            &["serve", "--port", "99999"][..],
+            "--port <端口> 的值 “99999” 无效：应在 0–65535 之间",
+        ),
+    ] {
+        let out = qingdan(args, dir.path());
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let t = text(&out);
+        assert!(t.starts_with("错误 error: 命令写得不对："), "{t}");
+        assert!(t.contains(said), "{args:?}: {t}");
+        assert!(t.contains("查看中文用法"), "{t}");
+        assert!(
+            !t.contains("Usage") && !t.contains("For more information"),
+            "{args:?}: English left in {t}"
+        );
+    }
     let out = qingdan(&["build", "--bogus"], dir.path());
-    assert_eq!(out.status.code(), Some(2));
-    let t = text(&out);
-    assert!(t.starts_with("错误 error: 命令写得不对"), "{t}");
-    assert!(
-        t.contains("'--bogus'") && t.contains("qingdan build [选项]"),
-        "{t}"
-    );
+    assert!(text(&out).contains("用法：qingdan build [选项]"));
     let out = qingdan(&["--version"], dir.path());
     assert!(text(&out).starts_with("qingdan "), "{}", text(&out));
 }
