@@ -1,8 +1,8 @@
 //! A department's pages: each of its matters with what the department does
 //! beside what the township does, its cooperative matters first and then
-//! those it took back, split into pages of [`page_size`]
-//! matters (each shows both duties in full, so far fewer than a table's
-//! rows make a page of the same weight).
+//! those it took back, split into pages of [`page_size`] matters (each
+//! shows both duties in full, so far fewer than a table's rows make a page
+//! of the same weight).
 
 use tera::Context;
 
@@ -16,13 +16,13 @@ use crate::render::context::{row, CrossRef, Jump, Page, PageMeta};
 use crate::render::paging::{self, page_count, page_dir, Pager};
 
 /// A department's matters, in the order its pages show them.
-pub(super) struct Entries {
-    pub(super) cooperative: Vec<usize>,
-    pub(super) revoked: Vec<usize>,
+struct Entries {
+    cooperative: Vec<usize>,
+    revoked: Vec<usize>,
 }
 
 impl Entries {
-    pub(super) fn of(dept: &DepartmentView) -> Entries {
+    fn of(dept: &DepartmentView) -> Entries {
         let mut entries = Entries {
             cooperative: Vec::new(),
             revoked: Vec::new(),
@@ -36,7 +36,7 @@ impl Entries {
         entries
     }
 
-    pub(super) fn len(&self) -> usize {
+    fn len(&self) -> usize {
         self.cooperative.len() + self.revoked.len()
     }
 }
@@ -69,7 +69,8 @@ pub(super) fn page_showing(site: &Site, dept: &DepartmentView, i: usize) -> usiz
 
 /// How many pages department `dept` has.
 pub(super) fn pages(site: &Site, dept: &DepartmentView) -> usize {
-    page_count(Entries::of(dept).len(), page_size(site))
+    let matters = dept.groups.iter().map(|g| g.matters.len()).sum();
+    page_count(matters, page_size(site))
 }
 
 impl Pages<'_> {
@@ -101,7 +102,7 @@ impl Pages<'_> {
                 count,
                 url: if count == 0 {
                     String::new()
-                } else if here_too || page == p {
+                } else if here_too {
                     format!("#{anchor}")
                 } else {
                     format!("{}#{anchor}", site.url(&page_dir(&dept.path, page)))
