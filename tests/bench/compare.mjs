@@ -32,6 +32,7 @@ import { gzipSync } from 'node:zlib';
 import { DEFAULT_SEED, generate, repo } from './corpus.mjs';
 import { convert } from './hugo.mjs';
 import { TYPICAL_QUERIES } from './fetch.mjs';
+import { median } from './stats.mjs';
 import { PAGE } from '../../theme/static/search.js';
 import { openIndex } from '../js/site.mjs';
 
@@ -111,12 +112,6 @@ const run = (cmd, args, opts = {}) => spawnSync(cmd, args, { encoding: 'utf8', .
 const which = (name) => {
   const r = run('sh', ['-c', `command -v ${name}`]);
   return r.status === 0 ? r.stdout.trim() : null;
-};
-const median = (xs) => {
-  const s = xs.filter((x) => x != null).sort((a, b) => a - b);
-  if (!s.length) return null;
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
 /** Facts about the machine and the two programs, printed with the results. */

@@ -9,14 +9,10 @@
 // Needs playwright-core (npm ci) and Debian's chromium, as the browser tests.
 
 import { launch, serve } from '../js/site.mjs';
+import { median } from './stats.mjs';
 
 export const TYPICAL_QUERIES = ['低保', '民政局', '宅基地 审批', '消防', '高龄津贴'];
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 export async function browserFetch(dist, queries = TYPICAL_QUERIES, { timeoutMs = 300000 } = {}) {
   const server = await serve(dist, '/');

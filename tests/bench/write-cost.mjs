@@ -13,6 +13,8 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, statfsSync, writeFileSync
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { median } from './stats.mjs';
+
 const { values: opts } = parseArgs({
   options: {
     from: { type: 'string' },
@@ -39,11 +41,6 @@ const files = [];
   }
 })(root);
 
-function median(xs) {
-  const v = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(v.length / 2);
-  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-}
 // The results depend on the file system: name it.
 const FS_TYPES = { 0xef53: 'ext2/3/4', 0x01021994: 'tmpfs', 0x58465342: 'xfs', 0x9123683e: 'btrfs', 0x794c7630: 'overlayfs' };
 mkdirSync(opts.to, { recursive: true });

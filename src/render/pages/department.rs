@@ -13,7 +13,7 @@ use crate::content::{
 };
 use crate::model::{DepartmentView, Link, MatterView, Site};
 use crate::render::context::{row, CrossRef, Jump, Page, PageMeta};
-use crate::render::paging::{self, page_count, page_dir, Pager};
+use crate::render::paging::{self, page_count, page_dir};
 
 /// A department's matters, in the order its pages show them.
 struct Entries {
@@ -102,10 +102,8 @@ impl Pages<'_> {
                 count,
                 url: if count == 0 {
                     String::new()
-                } else if here_too {
-                    format!("#{anchor}")
                 } else {
-                    format!("{}#{anchor}", site.url(&page_dir(&dept.path, page)))
+                    self.anchor_link(&dept.path, page, here_too, anchor)
                 },
             }
         };
@@ -140,8 +138,7 @@ impl Pages<'_> {
             &(on_page.start > coop_end && !revoked.is_empty()),
         );
         c.insert("jumps", &jumps);
-        let total = page_count(entries.len(), size);
-        let pager = Pager::new(p, total, |i| site.url(&page_dir(&dept.path, i)));
+        let pager = self.pager(&dept.path, p, entries.len(), size);
         let first = Link {
             name: dept.name.clone(),
             url: dept.url.clone(),

@@ -20,7 +20,7 @@ impl Pages<'_> {
         c.insert("categories", &site.categories);
         c.insert("uncategorized", &self.rows(&site.uncategorized[rows]));
         c.insert("uncategorized_count", &site.uncategorized.len());
-        let pager = self.pager("categories/", p, site.uncategorized.len());
+        let pager = self.pager("categories/", p, site.uncategorized.len(), size);
         let first = Link {
             name: "事项类别".into(),
             url: site.url("categories/"),
@@ -64,11 +64,7 @@ impl Pages<'_> {
                 Jump {
                     name: start.name.to_string(),
                     count: start.count,
-                    url: if page == p || on_page.contains(anchor) {
-                        format!("#{anchor}")
-                    } else {
-                        format!("{}#{anchor}", site.url(&page_dir(&list.path, page)))
-                    },
+                    url: self.anchor_link(&list.path, page, on_page.contains(anchor), anchor),
                 }
             })
             .collect();
@@ -76,7 +72,7 @@ impl Pages<'_> {
         c.insert("list", list);
         c.insert("rows", &self.rows(&list.matters[rows]));
         c.insert("jumps", &jumps);
-        let pager = self.pager(&list.path, p, list.matters.len());
+        let pager = self.pager(&list.path, p, list.matters.len(), size);
         let first = Link {
             name: format!("{}清单", list.name),
             url: list.url.clone(),
@@ -110,15 +106,11 @@ impl Pages<'_> {
         let mut toc = Vec::new();
         let mut start = 0;
         for g in &cat.groups {
-            let page = site.url(&page_dir(&cat.path, paging::page_of(start, size)));
+            let page = paging::page_of(start, size);
             toc.push(Jump {
                 name: g.name.to_string(),
                 count: g.count,
-                url: if page == here {
-                    format!("#g-{}", g.key)
-                } else {
-                    format!("{page}#g-{}", g.key)
-                },
+                url: self.anchor_link(&cat.path, page, page == p, &format!("g-{}", g.key)),
             });
             let from = on_page.start.max(start) - start;
             let to = on_page
@@ -140,7 +132,7 @@ impl Pages<'_> {
         c.insert("category", cat);
         c.insert("groups", &groups);
         c.insert("toc", &toc);
-        let pager = self.pager(&cat.path, p, cat.count);
+        let pager = self.pager(&cat.path, p, cat.count, size);
         let categories = Link {
             name: "事项类别".into(),
             url: site.url("categories/"),
@@ -182,10 +174,22 @@ impl Pages<'_> {
         page
     }
 
-    /// The pager of page `p` of a table of `rows` rows whose first page is `dir`.
-    pub(super) fn pager(&self, dir: &str, p: usize, rows: usize) -> Pager {
-        let total = page_count(rows, self.site.config.page_size);
-        Pager::new(p, total, |i| self.site.url(&page_dir(dir, i)))
+    /// The pager of page `p` of a table of `rows` rows, `size` a page, whose
+    /// first page is `dir`.
+    pub(super) fn pager(&self, dir: &str, p: usize, rows: usize, size: usize) -> Pager {
+        Pager::new(p, page_count(rows, size), |i| {
+            self.site.url(&page_dir(dir, i))
+        })
+    }
+
+    /// A link to `anchor`: on this page when it shows the anchor (`here`),
+    /// else on page `page` of the table whose first page is `dir`.
+    pub(super) fn anchor_link(&self, dir: &str, page: usize, here: bool, anchor: &str) -> String {
+        if here {
+            format!("#{anchor}")
+        } else {
+            format!("{}#{anchor}", self.site.url(&page_dir(dir, page)))
+        }
     }
 
     /// The lists for the site map: a list's matters, or its pages when it
