@@ -33,6 +33,7 @@ pub mod content;
 pub mod date;
 pub mod diagnostics;
 pub mod export;
+pub mod html;
 pub mod import;
 pub mod markdown;
 pub mod model;

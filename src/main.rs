@@ -248,6 +248,9 @@ fn main() -> ExitCode {
                     for note in &built.leftovers {
                         say_err!("提示 warning: {note}");
                     }
+                    if let (true, Some(why)) = (verbose, &built.not_minified) {
+                        say_err!("提示：主题模板不能预先压缩（{why}），页面逐页压缩，构建较慢。");
+                    }
                     say!(
                         "已生成 {} 个文件到 {}（{} 个事项，网址路径 {}）。{}",
                         built.files,

@@ -35,8 +35,9 @@ pub fn load(root: &Path, base_path: Option<&str>) -> (Option<Site>, Diagnostics)
 }
 
 /// Renders a checked site into `sink`: pages, assets, data files and the
-/// search index, each written as it is made.
-pub fn render(site: &Site, theme: &Path, sink: &dyn Sink) -> Result<(), String> {
+/// search index, each written as it is made. Returns why the pages had to
+/// be minified one by one, if they had to (see `render::Templates`).
+pub fn render(site: &Site, theme: &Path, sink: &dyn Sink) -> Result<Option<String>, String> {
     let tera = render::load_templates(theme).map_err(|e| e.to_string())?;
     let assets = assets::copy_static(theme, &site.config.base_path, sink)?;
     // Data files, sitemap and search index are made alongside the pages.
@@ -49,7 +50,8 @@ pub fn render(site: &Site, theme: &Path, sink: &dyn Sink) -> Result<(), String> 
         },
     );
     rest?;
-    pages.map(|_| ())
+    pages?;
+    Ok(tera.not_minified().map(str::to_string))
 }
 
 /// Everything `build` does but writing: load, validate, render every page
@@ -84,6 +86,8 @@ pub struct Built {
     pub files: usize,
     /// Where the site went (through a symbolic link, if the output is one).
     pub target: output::Target,
+    /// Why the theme's templates could not be minified ahead, if not.
+    pub not_minified: Option<String>,
     /// Notes on what interrupted earlier builds left (removed, put back).
     pub leftovers: Vec<String>,
 }
@@ -119,10 +123,11 @@ pub fn build(
             .iter()
             .fold(msg, |msg, note| format!("{msg}\n提示 warning: {note}"))
     };
-    if let Err(e) = render(&site, &root.join("theme"), &staged) {
+    let not_minified = match render(&site, &root.join("theme"), &staged) {
+        Ok(why) => why,
         // Dropping the staging folder removes it; the output is untouched.
-        return Err(BuildError::Failed(diags, with_notes(e)));
-    }
+        Err(e) => return Err(BuildError::Failed(diags, with_notes(e))),
+    };
     let files = staged.files();
     if let Err(e) = staged.publish() {
         return Err(BuildError::Failed(diags, with_notes(e.to_string())));
@@ -132,6 +137,7 @@ pub fn build(
         diags,
         files,
         target,
+        not_minified,
         leftovers,
     })
 }

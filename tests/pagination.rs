@@ -49,12 +49,15 @@ fn rows(html: &str) -> Vec<String> {
 
 /// The pages of the table whose first page is `dir` (`basic/`), in order.
 fn pages(dist: &Path, dir: &str) -> Vec<String> {
-    let mut v = vec![fs::read_to_string(dist.join(dir).join("index.html")).unwrap()];
-    while let Ok(html) = fs::read_to_string(
-        dist.join(dir)
-            .join(format!("page/{}/index.html", v.len() + 1)),
-    ) {
-        v.push(html);
+    let mut v = vec![read_html(dist.join(dir).join("index.html"))];
+    loop {
+        let next = dist
+            .join(dir)
+            .join(format!("page/{}/index.html", v.len() + 1));
+        if !next.exists() {
+            break;
+        }
+        v.push(read_html(next));
     }
     v
 }
@@ -79,7 +82,7 @@ fn links_reach(dist: &Path, html: &str, re: &regex::Regex, tag_id: &str) -> usiz
 
 fn read(dist: &Path, url: &str) -> String {
     let path = url.strip_prefix("/zwgk/lzqd/").unwrap();
-    fs::read_to_string(dist.join(path).join("index.html")).unwrap()
+    read_html(dist.join(path).join("index.html"))
 }
 
 #[test]
@@ -240,7 +243,7 @@ fn long_tables_are_split_into_pages_without_losing_a_row() {
     let mut later = 0;
     for entry in fs::read_dir(dist.join("matters")).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().to_string();
-        let html = fs::read_to_string(dist.join("matters").join(&name).join("index.html")).unwrap();
+        let html = read_html(dist.join("matters").join(&name).join("index.html"));
         let seq: u32 = name.rsplit('-').next().unwrap().parse().unwrap();
         let shown = format!("<span class=seq>{seq}.</span> <a href=/zwgk/lzqd/matters/{name}/>");
         for c in dept_link.captures_iter(&html) {
@@ -254,7 +257,7 @@ fn long_tables_are_split_into_pages_without_losing_a_row() {
     assert_eq!(pages(&dist, "categories/").len(), 1);
 
     // The site map links a long list's pages, not its matters one by one.
-    let map = fs::read_to_string(dist.join("sitemap/index.html")).unwrap();
+    let map = read_html(dist.join("sitemap/index.html"));
     assert!(
         map.contains("<a href=/zwgk/lzqd/basic/page/7/>第 7 页（第 121–132 项）</a>"),
         "{map}"
@@ -297,7 +300,7 @@ fn pages_stay_the_same_from_build_to_build() {
     let site = real_site(Some("20"));
     let a = snapshot(&build(site.path()));
     let b = snapshot(&build(site.path()));
-    let differ: BTreeMap<_, _> = a.iter().filter(|(k, v)| b.get(*k) != Some(v)).collect();
+    let differ: BTreeMap<_, _> = a.iter().filter(|(k, v)| b.get(*k) != Some(*v)).collect();
     assert!(differ.is_empty(), "{:?}", differ.keys().collect::<Vec<_>>());
 }
 
@@ -305,7 +308,7 @@ fn pages_stay_the_same_from_build_to_build() {
 fn a_matter_leads_back_to_the_page_of_its_list_that_shows_it() {
     let site = real_site(Some("20"));
     let dist = build(site.path());
-    let page = fs::read_to_string(dist.join("matters/basic-125/index.html")).unwrap();
+    let page = read_html(dist.join("matters/basic-125/index.html"));
     // 125 is the fifth row of the seventh page of 20.
     assert!(
         page.contains(
@@ -317,7 +320,7 @@ fn a_matter_leads_back_to_the_page_of_its_list_that_shows_it() {
         page.contains("<dt>所属清单</dt><dd><a href=/zwgk/lzqd/basic/page/7/>"),
         "所属清单"
     );
-    let first = fs::read_to_string(dist.join("matters/basic-020/index.html")).unwrap();
+    let first = read_html(dist.join("matters/basic-020/index.html"));
     assert!(first.contains("<dt>所属清单</dt><dd><a href=/zwgk/lzqd/basic/>"));
 }
 

@@ -46,7 +46,7 @@ fn the_repository_content_checks_and_builds() {
     assert!(links > 5000, "{links}");
 
     // Dates with the document's precision: 2025年7月, never a day it does not give.
-    let home = fs::read_to_string(dist.join("index.html")).unwrap();
+    let home = read_html(dist.join("index.html"));
     assert!(
         home.contains("<time datetime=2025-07>2025年7月</time>"),
         "minified"
@@ -72,7 +72,7 @@ fn the_repository_content_checks_and_builds() {
         .unwrap()
         .filter(|e| e.as_ref().unwrap().path().is_dir())
         .filter(|e| {
-            let page = fs::read_to_string(e.as_ref().unwrap().path().join("index.html")).unwrap();
+            let page = read_html(e.as_ref().unwrap().path().join("index.html"));
             !page.contains("配合履职事项 <strong>0</strong>")
         })
         .count();
@@ -83,7 +83,7 @@ fn the_repository_content_checks_and_builds() {
     );
     assert!(home.contains(&format!("表格中可辨认的部门为 {published_departments} 个")));
     assert!(home.contains("商贸物流") && home.contains("人民武装"));
-    let revoked5 = fs::read_to_string(dist.join("matters/revoked-005/index.html")).unwrap();
+    let revoked5 = read_html(dist.join("matters/revoked-005/index.html"));
     assert!(revoked5.contains("疏附县残联"));
     // Quotation marks in titles: paired “…”, or the source's own " kept.
     let json: serde_json::Value =
@@ -130,7 +130,7 @@ fn the_repository_content_checks_and_builds() {
         ("cooperative-034", "县委网信办", "疏附县委网信办"),
         ("cooperative-102", "县档案史志馆", "疏附县档案史志馆"),
     ] {
-        let page = fs::read_to_string(dist.join(format!("matters/{id}/index.html"))).unwrap();
+        let page = read_html(dist.join(format!("matters/{id}/index.html")));
         assert!(page.contains(name) && !page.contains(expanded), "{id}");
     }
 
@@ -139,13 +139,13 @@ fn the_repository_content_checks_and_builds() {
     // judged lost (086's nine) is said to have lost it, on the matter page
     // and on its page,
     // rather than being given the unattributed paragraph.
-    let page = fs::read_to_string(dist.join("matters/cooperative-086/index.html")).unwrap();
+    let page = read_html(dist.join("matters/cooperative-086/index.html"));
     assert_eq!(page.matches("所属部门待核实的部分").count(), 1);
     assert!(
         page.matches(LOST).count() >= 10,
         "a start and nine departments"
     );
-    let dept = fs::read_to_string(dist.join("departments/yingji/index.html")).unwrap();
+    let dept = read_html(dist.join("departments/yingji/index.html"));
     let entry = dept
         .split("<article")
         .find(|a| a.contains("cooperative-086"))
@@ -157,14 +157,14 @@ fn the_repository_content_checks_and_builds() {
     // A listed department without a heading that nobody judged lost (070's
     // 自然资源局: 住建局's items 1-10 are whole) makes no claim of loss, on
     // the matter page, its department page and in the data files.
-    let page = fs::read_to_string(dist.join("matters/cooperative-070/index.html")).unwrap();
+    let page = read_html(dist.join("matters/cooperative-070/index.html"));
     let natural = page.split("疏附县自然资源局</h3>").nth(1).unwrap();
     assert!(
         natural.trim_start().starts_with(&format!("<p>{UNHEADED}")),
         "{natural}"
     );
     assert!(!page.contains(LOST));
-    let dept = fs::read_to_string(dist.join("departments/ziranziyuan/index.html")).unwrap();
+    let dept = read_html(dist.join("departments/ziranziyuan/index.html"));
     let entry = dept
         .split("<article")
         .find(|a| a.contains("cooperative-070"))
@@ -180,7 +180,7 @@ fn the_repository_content_checks_and_builds() {
     );
     assert!(csv.contains(&format!("【疏附县自然资源局】{UNHEADED}")));
     // 056: 公安局 is not given 住建局's duty.
-    let page = fs::read_to_string(dist.join("matters/cooperative-056/index.html")).unwrap();
+    let page = read_html(dist.join("matters/cooperative-056/index.html"));
     let police = page.split("疏附县公安局</h3>").nth(1).unwrap();
     assert!(
         police.trim_start().starts_with(&format!("<p>{LOST}")),
@@ -188,7 +188,7 @@ fn the_repository_content_checks_and_builds() {
     );
 
     // A sample page reads as the source does.
-    let page = fs::read_to_string(dist.join("matters/cooperative-013/index.html")).unwrap();
+    let page = read_html(dist.join("matters/cooperative-013/index.html"));
     assert!(page.contains("对农业资金分配、使用过程的监督管理"));
     assert!(page.contains("对农业资金(即财政部门下拨的)和由财政补贴的信贷资金进行审计监督。"));
 }
@@ -834,7 +834,7 @@ fn editors_notes_never_reach_the_built_site() {
     for entry in fs::read_dir(dist.join("matters")).unwrap() {
         let entry = entry.unwrap();
         let id = entry.file_name().to_string_lossy().into_owned();
-        let page = fs::read_to_string(entry.path().join("index.html")).unwrap();
+        let page = read_html(entry.path().join("index.html"));
         assert_eq!(
             page.contains(notice),
             notes.contains_key(&id),
@@ -842,7 +842,7 @@ fn editors_notes_never_reach_the_built_site() {
         );
         assert!(!page.contains("原文未列出"), "{id}");
     }
-    let list = fs::read_to_string(dist.join("cooperative/index.html")).unwrap();
+    let list = read_html(dist.join("cooperative/index.html"));
     assert_eq!(
         list.matches(">核对中<").count(),
         88,

@@ -101,7 +101,7 @@ fn script_links_are_errors_in_every_spelling() {
     );
     let out = qingdan(&["build"], site.path());
     assert!(out.status.success(), "{}", common::text(&out));
-    let page = fs::read_to_string(site.path().join("dist/matters/basic-001/index.html")).unwrap();
+    let page = read_html(site.path().join("dist/matters/basic-001/index.html"));
     for href in ["https://www.gov.cn/", "mailto:a@b.cn", "tel:0998-1"] {
         assert!(page.contains(&format!("href={href}")), "{href}: {page}");
     }
@@ -193,7 +193,7 @@ fn government_meta_tags_are_escaped_once_and_never_empty() {
     let site = fixture_site();
     let out = qingdan(&["build"], site.path());
     assert!(out.status.success(), "{}", text(&out));
-    let home = fs::read_to_string(site.path().join("dist/index.html")).unwrap();
+    let home = read_html(site.path().join("dist/index.html"));
     // The fixture sets no site_id_code: the tag is left out, not written empty.
     assert!(!home.contains("SiteIDCode"), "{home}");
     let meta = regex::Regex::new(r"<meta ([^>]*)>").unwrap();
@@ -222,7 +222,7 @@ fn government_meta_tags_are_escaped_once_and_never_empty() {
     .unwrap();
     let out = qingdan(&["build"], site.path());
     assert!(out.status.success(), "{}", common::text(&out));
-    let home = fs::read_to_string(site.path().join("dist/index.html")).unwrap();
+    let home = read_html(site.path().join("dist/index.html"));
     let value = |name: &str| -> String {
         let re =
             regex::Regex::new(&format!(r#"<meta content=("[^"]*"|[^ >]*) name={name}>"#)).unwrap();
@@ -410,7 +410,7 @@ fn blank_settings_are_unset_and_settings_refuse_bidi_overrides() {
     let out = qingdan(&["build"], site.path());
     assert!(out.status.success(), "{}", common::text(&out));
     assert!(common::text(&out).contains("未设置 site_id_code"));
-    let home = fs::read_to_string(site.path().join("dist/index.html")).unwrap();
+    let home = read_html(site.path().join("dist/index.html"));
     assert!(
         !home.contains("SiteIDCode") && !home.contains("网站标识码"),
         "{home}"

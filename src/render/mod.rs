@@ -1,19 +1,21 @@
-//! Pages: the model rendered through the theme's Tera templates, then
-//! minified. Data files (JSON, CSV, sitemap) are in `export`.
+//! Pages: the model rendered through the theme's Tera templates, minified
+//! once when loaded where that is safe (see `templates`), else each page
+//! after rendering. Data files (JSON, CSV, sitemap) are in `export`.
 
 mod context;
 mod pages;
 mod paging;
+mod templates;
 
 use std::path::Path;
 
 use rayon::prelude::*;
-use tera::Tera;
 
 use crate::model::Site;
 use crate::output::{Sink, WriteError};
 
 pub use context::Assets;
+pub use templates::Templates;
 
 /// The file of every HTML page the site has and the date it last changed,
 /// in a stable order (for the sitemap); the 404 page is not one a search
@@ -46,33 +48,16 @@ pub enum RenderError {
     Write(#[from] WriteError),
 }
 
-/// Loads every `*.html` under `theme/templates`.
-pub fn load_templates(theme: &Path) -> Result<Tera, RenderError> {
-    let glob = theme.join("templates").join("**").join("*.html");
-    let mut tera = Tera::new(&glob.to_string_lossy()).map_err(|e| RenderError::Load(chain(&e)))?;
-    tera.autoescape_on(vec![".html", ".xml"]);
-    // `{{ page.date | zh_date }}`: 2025-07 → 2025年7月, as the document writes dates.
-    tera.register_filter(
-        "zh_date",
-        |value: &tera::Value, _: &std::collections::HashMap<String, tera::Value>| {
-            Ok(tera::Value::String(crate::date::chinese(
-                value.as_str().unwrap_or_default(),
-            )))
-        },
-    );
-    for required in context::TEMPLATES {
-        if !tera.get_template_names().any(|n| n == *required) {
-            return Err(RenderError::Load(format!("缺少模板 {required}")));
-        }
-    }
-    Ok(tera)
+/// Loads every `*.html` under `theme/templates` (see [`templates`]).
+pub fn load_templates(theme: &Path) -> Result<Templates, RenderError> {
+    templates::load(theme)
 }
 
 /// Renders every HTML page of the site into `sink`, in parallel, each
 /// page written as soon as it is made. Returns the number of pages.
 pub fn render_pages(
     site: &Site,
-    tera: &Tera,
+    templates: &Templates,
     assets: &Assets,
     sink: &dyn Sink,
 ) -> Result<usize, RenderError> {
@@ -80,13 +65,18 @@ pub fn render_pages(
     let kinds = pages::kinds(site);
     kinds.par_iter().try_for_each(|&kind| {
         let page = maker.page(kind);
-        let html = tera
+        let html = templates
+            .tera
             .render(page.template, &page.context)
             .map_err(|e| RenderError::Page {
                 page: page.path.clone(),
                 cause: chain(&e),
             })?;
-        let html = minify(html.as_bytes());
+        // Pages of templates minified ahead are minified already.
+        let html = match templates.not_minified {
+            None => html.into_bytes(),
+            Some(_) => minify(html.as_bytes()),
+        };
         let text = if page.must_link.is_empty() {
             Default::default()
         } else {

@@ -259,21 +259,7 @@ pub fn inject(html: &str, head: &str, bar: &str, after_title: Option<&str>) -> S
     out
 }
 
-/// Minimal HTML escaping for text and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::html::escape;
 
 /// The page shown instead of every page while the site does not build:
 /// every error and warning with its file, line, the line's text and the

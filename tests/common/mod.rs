@@ -106,3 +106,17 @@ pub fn check_links(dist: &Path, base: &str) -> usize {
     }
     checked
 }
+
+/// A built page in the minifier's canonical form, as the tests read pages:
+/// a theme's templates are minified once when loaded (src/render/templates.rs)
+/// and the values Tera puts in keep their quotes, so the same page can be
+/// written `href="/x/"` or `href=/x/`; minifying it again gives one form.
+#[allow(dead_code)]
+pub fn read_html(path: impl AsRef<Path>) -> String {
+    let raw =
+        std::fs::read(path.as_ref()).unwrap_or_else(|e| panic!("{}: {e}", path.as_ref().display()));
+    let mut cfg = minify_html::Cfg::new();
+    cfg.keep_closing_tags = true;
+    cfg.keep_html_and_head_opening_tags = true;
+    String::from_utf8(minify_html::minify(&raw, &cfg)).unwrap()
+}

@@ -1,0 +1,166 @@
+//! A template's Tera syntax (`{{ }}`, `{% %}`, `{# #}`) taken out and put
+//! back: each piece becomes one private-use character, so that an HTML
+//! minifier sees plain text where Tera will write something, and cannot
+//! change the piece itself.
+
+/// First private-use character; piece `i` is `FIRST + i`.
+const FIRST: u32 = 0xE000;
+/// Past the last character of the Basic Multilingual Plane's private-use area.
+const END: u32 = 0xF900;
+
+/// A template with its Tera syntax taken out.
+#[derive(Debug, PartialEq)]
+pub struct Split<'a> {
+    /// The template, each piece of Tera syntax replaced by its placeholder.
+    pub html: String,
+    /// The pieces, in order: `{{ x }}`, `{% if … %}`, `{# … #}` as written.
+    pub pieces: Vec<&'a str>,
+}
+
+impl Split<'_> {
+    /// Which piece a character stands for, if it is a placeholder.
+    pub fn piece_of(c: char) -> Option<usize> {
+        let c = u32::from(c);
+        (FIRST..END).contains(&c).then(|| (c - FIRST) as usize)
+    }
+
+    /// Whether piece `i` is a statement (`{% … %}`).
+    pub fn is_statement(&self, i: usize) -> bool {
+        self.pieces.get(i).is_some_and(|p| p.starts_with("{%"))
+    }
+
+    /// `html` (as the minifier left it) with every placeholder replaced by
+    /// its piece; `None` unless each piece is there exactly once. (The
+    /// minifier may reorder a tag's attributes; see `verify`.)
+    pub fn restore(&self, html: &str) -> Option<String> {
+        let mut out =
+            String::with_capacity(html.len() + self.pieces.iter().map(|p| p.len()).sum::<usize>());
+        let mut seen = vec![false; self.pieces.len()];
+        for c in html.chars() {
+            match Self::piece_of(c) {
+                Some(i) if !std::mem::replace(seen.get_mut(i)?, true) => {
+                    out.push_str(self.pieces[i])
+                }
+                Some(_) => return None,
+                None => out.push(c),
+            }
+        }
+        seen.iter().all(|s| *s).then_some(out)
+    }
+}
+
+/// Takes the Tera syntax out of `source`. `None` when it cannot be done
+/// safely: the source already holds private-use characters, has more
+/// pieces than there are placeholders, an unterminated piece, or a
+/// `{% raw %}` block (whose content is text, not syntax).
+pub fn split(source: &str) -> Option<Split<'_>> {
+    if source.chars().any(|c| Split::piece_of(c).is_some()) {
+        return None;
+    }
+    let b = source.as_bytes();
+    let mut html = String::with_capacity(source.len());
+    let mut pieces = Vec::new();
+    let mut text_from = 0;
+    let mut i = 0;
+    while i + 1 < b.len() {
+        let close = match (b[i], b[i + 1]) {
+            (b'{', b'{') => b'}',
+            (b'{', b'%') => b'%',
+            (b'{', b'#') => b'#',
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let end = piece_end(b, i, close)?;
+        let piece = &source[i..end];
+        if close == b'%'
+            && piece[2..]
+                .trim_start_matches('-')
+                .trim_start()
+                .starts_with("raw")
+        {
+            return None;
+        }
+        let placeholder = char::from_u32(FIRST + u32::try_from(pieces.len()).ok()?)
+            .filter(|c| Split::piece_of(*c).is_some())?;
+        html.push_str(&source[text_from..i]);
+        html.push(placeholder);
+        pieces.push(piece);
+        i = end;
+        text_from = end;
+    }
+    html.push_str(&source[text_from..]);
+    Some(Split { html, pieces })
+}
+
+/// Where the piece opened at `start` ends (after its `}}`, `%}` or `#}`).
+/// Inside `{{ }}` and `{% %}`, a closing pair within a string literal does
+/// not end the piece, as in Tera's own grammar.
+fn piece_end(b: &[u8], start: usize, close: u8) -> Option<usize> {
+    let mut i = start + 2;
+    let mut quote: Option<u8> = None;
+    while i < b.len() {
+        let c = b[i];
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if close != b'#' && matches!(c, b'"' | b'\'' | b'`') => quote = Some(c),
+            None if c == close && b.get(i + 1) == Some(&b'}') => return Some(i + 2),
+            None => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pieces_are_taken_out_and_put_back() {
+        let source = r#"<a href="{{ url }}">{% if x == "%}" %}{{ "}}" }}{% endif %}</a>{# note #}"#;
+        let s = split(source).expect("splits");
+        assert_eq!(
+            s.pieces,
+            vec![
+                "{{ url }}",
+                r#"{% if x == "%}" %}"#,
+                r#"{{ "}}" }}"#,
+                "{% endif %}",
+                "{# note #}"
+            ]
+        );
+        assert_eq!(
+            s.html,
+            "<a href=\"\u{E000}\">\u{E001}\u{E002}\u{E003}</a>\u{E004}"
+        );
+        assert_eq!(s.restore(&s.html).as_deref(), Some(source));
+        assert!(s.is_statement(1) && !s.is_statement(0) && !s.is_statement(4));
+    }
+
+    #[test]
+    fn a_lost_or_duplicated_piece_is_refused() {
+        let s = split("{{ a }} {{ b }}").expect("splits");
+        assert_eq!(s.restore("\u{E000}"), None);
+        assert_eq!(
+            s.restore("\u{E001}\u{E000}").as_deref(),
+            Some("{{ b }}{{ a }}")
+        );
+        assert_eq!(s.restore("\u{E000}\u{E000}\u{E001}"), None);
+        assert_eq!(
+            s.restore("\u{E000}\u{E001}").as_deref(),
+            Some("{{ a }}{{ b }}")
+        );
+    }
+
+    #[test]
+    fn what_cannot_be_split_safely_is_refused() {
+        assert_eq!(split("<p>{{ a </p>"), None);
+        assert_eq!(split("{% raw %}{{ a }}{% endraw %}"), None);
+        assert_eq!(split("{%- raw -%}x{% endraw %}"), None);
+        assert_eq!(split("<p>\u{E123}</p>"), None);
+        assert!(split("<p>{ a } 100%</p>").is_some_and(|s| s.pieces.is_empty()));
+    }
+}
