@@ -5,6 +5,7 @@
 //! minified again. A theme where it cannot be shown (one template is
 //! enough) keeps page-by-page minification, as before.
 
+mod data_uses;
 mod tera_syntax;
 mod verify;
 
@@ -49,8 +50,18 @@ pub fn load(theme: &Path) -> Result<Templates, RenderError> {
                     .map_err(|e| format!("{name}：{e}"))
             })
             .collect::<Result<Vec<_>, _>>()?;
+        // A macro whose body changed may only have its output written out.
+        let changed: Vec<String> = minified
+            .iter()
+            .flat_map(|(_, m)| m.changed_macros.clone())
+            .collect();
+        for (name, m) in &minified {
+            for piece in &m.pieces {
+                data_uses::check_calls(piece, &changed).map_err(|e| format!("{name}：{e}"))?;
+            }
+        }
         let mut tera = Tera::default();
-        tera.add_raw_templates(minified.iter().map(|(n, t)| (*n, t.as_str())))
+        tera.add_raw_templates(minified.iter().map(|(n, m)| (*n, m.text.as_str())))
             .map_err(|e| chain(&e))?;
         // Tera's own escaping also writes `/` as `&#x2F;`, which the page
         // minifier used to turn back.
@@ -118,9 +129,18 @@ fn sources(dir: &Path, tera: &Tera) -> Result<BTreeMap<String, String>, String> 
     Ok(sources)
 }
 
+/// A template minified, with what the theme-wide check needs.
+struct Minified {
+    text: String,
+    /// Its Tera syntax.
+    pieces: Vec<String>,
+    /// Macros it defines whose bodies the minifier changed.
+    changed_macros: Vec<String>,
+}
+
 /// Minifies one template, its Tera syntax untouched, if that keeps the
 /// meaning of every page made from it.
-fn minify(text: &str) -> Result<String, String> {
+fn minify(text: &str) -> Result<Minified, String> {
     // Whitespace at a template's ends may stand between words once the
     // template is put into another: it stays, as one space.
     let space = |s: &str| if s.is_empty() { "" } else { " " };
@@ -132,10 +152,30 @@ fn minify(text: &str) -> Result<String, String> {
     let minified =
         String::from_utf8(super::minify(split.html.as_bytes())).map_err(|e| e.to_string())?;
     let minified = verify::checked(&split, &minified)?;
+    let changed_macros = data_uses::changed_macros(&split, &split.html, &minified)?;
     let core = split
         .restore(&minified)
         .ok_or_else(|| "压缩改动了 Tera 语法".to_string())?;
-    Ok(format!("{lead}{core}{trail}"))
+    // Text the minifier decoded or joined (`&#123;{`, `{<!-- -->{`) must
+    // not have become Tera syntax: the same pieces, and no others.
+    let mut expected = split.pieces.clone();
+    let mut found = tera_syntax::pieces(&core).unwrap_or_default();
+    expected.sort_unstable();
+    found.sort_unstable();
+    if found != expected {
+        return Err("压缩后的文字构成了新的 Tera 语法".into());
+    }
+    let (lead, trail) = match verify::hidden_edges(&minified) {
+        (true, true) => ("", ""),
+        (true, false) => ("", trail),
+        (false, true) => (lead, ""),
+        (false, false) => (lead, trail),
+    };
+    Ok(Minified {
+        text: format!("{lead}{core}{trail}"),
+        pieces: split.pieces.iter().map(|p| p.to_string()).collect(),
+        changed_macros,
+    })
 }
 
 #[cfg(test)]

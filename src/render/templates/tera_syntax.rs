@@ -29,6 +29,32 @@ impl Split<'_> {
         self.pieces.get(i).is_some_and(|p| p.starts_with("{%"))
     }
 
+    /// `text` with its placeholders shown as the pieces they stand for.
+    pub fn show(&self, text: &str) -> String {
+        text.chars()
+            .map(
+                |c| match Self::piece_of(c).and_then(|i| self.pieces.get(i)) {
+                    Some(piece) => piece.to_string(),
+                    None => c.to_string(),
+                },
+            )
+            .collect()
+    }
+
+    /// What piece `i` holds between its delimiters and whitespace controls.
+    pub fn inner(&self, i: usize) -> &str {
+        let piece = self.pieces.get(i).copied().unwrap_or_default();
+        piece
+            .get(2..piece.len().saturating_sub(2))
+            .unwrap_or_default()
+            .trim_matches(|c: char| c == '-' || c.is_whitespace())
+    }
+
+    /// A statement's keyword (`if`, `endfor`, `set`…).
+    pub fn keyword(&self, i: usize) -> &str {
+        self.inner(i).split_whitespace().next().unwrap_or_default()
+    }
+
     /// `html` (as the minifier left it) with every placeholder replaced by
     /// its piece; `None` unless each piece is there exactly once. (The
     /// minifier may reorder a tag's attributes; see `verify`.)
@@ -57,10 +83,45 @@ pub fn split(source: &str) -> Option<Split<'_>> {
     if source.chars().any(|c| Split::piece_of(c).is_some()) {
         return None;
     }
-    let b = source.as_bytes();
     let mut html = String::with_capacity(source.len());
     let mut pieces = Vec::new();
     let mut text_from = 0;
+    for piece in pieces_of(source)? {
+        html.push_str(&source[text_from..piece.start]);
+        text_from = piece.end;
+        let piece = &source[piece];
+        // A comment writes nothing: gone, unless it trims whitespace
+        // around it (`{#-`, `-#}`), which the minifier must not move.
+        if piece.starts_with("{#") && !piece.starts_with("{#-") && !piece.ends_with("-#}") {
+            continue;
+        }
+        if piece.starts_with("{%")
+            && piece[2..]
+                .trim_start_matches('-')
+                .trim_start()
+                .starts_with("raw")
+        {
+            return None;
+        }
+        let placeholder = char::from_u32(FIRST + u32::try_from(pieces.len()).ok()?)
+            .filter(|c| Split::piece_of(*c).is_some())?;
+        html.push(placeholder);
+        pieces.push(piece);
+    }
+    html.push_str(&source[text_from..]);
+    Some(Split { html, pieces })
+}
+
+/// Every piece of Tera syntax in `text`, comments included, in order;
+/// `None` if one is not closed.
+pub fn pieces(text: &str) -> Option<Vec<&str>> {
+    Some(pieces_of(text)?.into_iter().map(|r| &text[r]).collect())
+}
+
+/// Where each piece of Tera syntax in `text` is.
+fn pieces_of(text: &str) -> Option<Vec<std::ops::Range<usize>>> {
+    let b = text.as_bytes();
+    let mut pieces = Vec::new();
     let mut i = 0;
     while i + 1 < b.len() {
         let close = match (b[i], b[i + 1]) {
@@ -73,25 +134,10 @@ pub fn split(source: &str) -> Option<Split<'_>> {
             }
         };
         let end = piece_end(b, i, close)?;
-        let piece = &source[i..end];
-        if close == b'%'
-            && piece[2..]
-                .trim_start_matches('-')
-                .trim_start()
-                .starts_with("raw")
-        {
-            return None;
-        }
-        let placeholder = char::from_u32(FIRST + u32::try_from(pieces.len()).ok()?)
-            .filter(|c| Split::piece_of(*c).is_some())?;
-        html.push_str(&source[text_from..i]);
-        html.push(placeholder);
-        pieces.push(piece);
+        pieces.push(i..end);
         i = end;
-        text_from = end;
     }
-    html.push_str(&source[text_from..]);
-    Some(Split { html, pieces })
+    Some(pieces)
 }
 
 /// Where the piece opened at `start` ends (after its `}}`, `%}` or `#}`).
@@ -120,7 +166,8 @@ mod tests {
 
     #[test]
     fn pieces_are_taken_out_and_put_back() {
-        let source = r#"<a href="{{ url }}">{% if x == "%}" %}{{ "}}" }}{% endif %}</a>{# note #}"#;
+        let source =
+            r#"<a href="{{ url }}">{% if x == "%}" %}{{ "}}" }}{% endif %}</a>{#- note #}"#;
         let s = split(source).expect("splits");
         assert_eq!(
             s.pieces,
@@ -129,7 +176,7 @@ mod tests {
                 r#"{% if x == "%}" %}"#,
                 r#"{{ "}}" }}"#,
                 "{% endif %}",
-                "{# note #}"
+                "{#- note #}"
             ]
         );
         assert_eq!(
@@ -152,6 +199,17 @@ mod tests {
         assert_eq!(
             s.restore("\u{E000}\u{E001}").as_deref(),
             Some("{{ a }}{{ b }}")
+        );
+    }
+
+    #[test]
+    fn comments_go_unless_they_trim_whitespace() {
+        let s = split("a {# one #}b{#- two #} c").expect("splits");
+        assert_eq!(s.html, "a b\u{E000} c");
+        assert_eq!(s.pieces, vec!["{#- two #}"]);
+        assert_eq!(
+            pieces("{{ a }}{# b #}x{% c %}"),
+            Some(vec!["{{ a }}", "{# b #}", "{% c %}"])
         );
     }
 

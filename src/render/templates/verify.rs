@@ -36,7 +36,6 @@ const BLOCK: &[&str] = &[
     "colgroup",
     "dd",
     "details",
-    "dialog",
     "div",
     "dl",
     "dt",
@@ -73,12 +72,12 @@ const BLOCK: &[&str] = &[
     "thead",
     "tr",
     "ul",
-    // A select's own text is not shown, an option's is trimmed.
-    "select",
-    "optgroup",
-    "datalist",
-    "option",
 ];
+
+/// Elements whose text is not shown, or shown trimmed, so that whitespace
+/// just inside them never shows (around them it may: a `<select>` stands
+/// in a line of text).
+const TRIMMED_INSIDE: &[&str] = &["select", "datalist", "optgroup", "option"];
 
 /// Elements whose text is not HTML: it must stay exactly as written.
 const RAW_TEXT: &[&str] = &[
@@ -173,6 +172,17 @@ impl Tag {
 
     fn is_block(&self) -> bool {
         self.name().is_some_and(|n| BLOCK.contains(&n))
+    }
+
+    /// Whether whitespace right after this tag never shows.
+    fn hides_after(&self) -> bool {
+        self.is_block()
+            || matches!(self, Tag::Start { name, .. } if TRIMMED_INSIDE.contains(&name.as_str()))
+    }
+
+    /// Whether whitespace right before this tag never shows.
+    fn hides_before(&self) -> bool {
+        self.is_block() || matches!(self, Tag::End(name) if TRIMMED_INSIDE.contains(&name.as_str()))
     }
 }
 
@@ -286,6 +296,19 @@ fn fit(split: &Split, html: &str, minified: &str) -> Result<String, String> {
     same_meaning(split, &before, &read(&requoted)?, &requoted)
 }
 
+/// Whether whitespace just before and just after `html` would never show:
+/// it begins with a tag that starts a block, or ends with one that ends it.
+pub fn hidden_edges(html: &str) -> (bool, bool) {
+    let Ok(r) = read(html) else {
+        return (false, false);
+    };
+    let first = r.texts.first().is_some_and(String::is_empty)
+        && r.tags.first().is_some_and(Tag::hides_before);
+    let last =
+        r.texts.last().is_some_and(String::is_empty) && r.tags.last().is_some_and(Tag::hides_after);
+    (first, last)
+}
+
 /// The minifier writes a value without quotes when it has no space; a
 /// value with Tera syntax may get one when rendered, so it gets back the
 /// quotes it was written with.
@@ -334,9 +357,15 @@ fn same_meaning(
             after.tags.len()
         ));
     }
-    let first_block = before.tags.first().is_some_and(Tag::is_block);
-    let mut out = fitted_text(&before.texts[0], &after.texts[0], false, first_block)
-        .ok_or_else(|| format!("文字被改动：{:?} → {:?}", before.texts[0], after.texts[0]))?;
+    let first_block = before.tags.first().is_some_and(Tag::hides_before);
+    let mut out = fitted_text(&before.texts[0], &after.texts[0], false, first_block, false)
+        .ok_or_else(|| {
+            format!(
+                "文字被改动：{:?} → {:?}",
+                split.show(&before.texts[0]),
+                split.show(&after.texts[0])
+            )
+        })?;
     // Whitespace in <head> is never shown.
     let mut in_head = false;
     for (i, (b, a)) in before.tags.iter().zip(&after.tags).enumerate() {
@@ -360,16 +389,21 @@ fn same_meaning(
                 continue;
             }
             if RAW_TEXT.contains(&name.as_str()) {
-                if let Some(i) = text
-                    .0
-                    .chars()
-                    .filter_map(Split::piece_of)
-                    .find(|i| from_elsewhere(split, *i))
-                {
+                // Nothing decodes entities in a script or a style: Tera's
+                // escaping and the one used ahead (`&#x2F;` against `/`)
+                // would show there.
+                let escaped = |i: usize| {
+                    matches!(name.as_str(), "script" | "style") && !split.is_statement(i)
+                };
+                let pieces = || text.0.chars().filter_map(Split::piece_of);
+                if let Some(i) = pieces().find(|i| from_elsewhere(split, *i)) {
                     return Err(format!(
                         "<{name}> 中有来自别的模板的内容：{}",
                         split.pieces[i]
                     ));
+                }
+                if let Some(i) = pieces().find(|i| escaped(*i)) {
+                    return Err(format!("<{name}> 中有 Tera 写入的值：{}", split.pieces[i]));
                 }
                 if text.0 != text.1 {
                     return Err(format!("<{name}> 的内容被改动"));
@@ -382,15 +416,23 @@ fn same_meaning(
         // as the page minifier does, when that element is surely the parent.
         let in_layout = text.0.chars().all(is_space)
             && parent(split, before, i + 1).is_some_and(|p| LAYOUT.contains(&p));
-        let open = in_head || in_layout || b.is_block();
-        let close = in_head || in_layout || next.is_some_and(Tag::is_block);
-        let fitted = fitted_text(text.0, text.1, open, close).ok_or_else(|| {
+        let open = in_head || in_layout || b.hides_after();
+        let close = in_head || in_layout || next.is_some_and(Tag::hides_before);
+        // In <head>, between tags and statements (which write nothing
+        // themselves), no whitespace is ever shown: none is kept.
+        let unseen = in_head
+            && text
+                .0
+                .chars()
+                .filter(|c| !is_space(*c))
+                .all(|c| Split::piece_of(c).is_some_and(|i| split.is_statement(i)));
+        let fitted = fitted_text(text.0, text.1, open, close, unseen).ok_or_else(|| {
             format!(
                 "{} 与 {} 之间的文字被改动：{:?} → {:?}",
                 b.written(),
                 next.map_or("模板末尾".to_string(), Tag::written),
-                text.0,
-                text.1
+                split.show(text.0),
+                split.show(text.1)
             )
         })?;
         out.push_str(&fitted);
@@ -433,15 +475,9 @@ fn may_write_tags(split: &Split, i: usize) -> bool {
 /// Whether piece `i` brings in another template's text: an include, a
 /// block, a macro call, `super()`.
 fn from_elsewhere(split: &Split, i: usize) -> bool {
-    let piece = split.pieces[i];
-    let inner = piece
-        .get(2..piece.len().saturating_sub(2))
-        .unwrap_or_default()
-        .trim_matches(|c: char| c == '-' || c.is_whitespace());
     if split.is_statement(i) {
-        let keyword = inner.split_whitespace().next().unwrap_or_default();
         !matches!(
-            keyword,
+            split.keyword(i),
             "if" | "elif"
                 | "else"
                 | "endif"
@@ -453,6 +489,7 @@ fn from_elsewhere(split: &Split, i: usize) -> bool {
                 | "continue"
         )
     } else {
+        let inner = split.inner(i);
         inner.contains("::") || inner.contains("super(")
     }
 }
@@ -521,6 +558,12 @@ fn check_tag(split: &Split, before: &Tag, after: &Tag) -> Result<(), String> {
         if n != n_after {
             return changed();
         }
+        if !balanced(split, written) {
+            return Err(format!(
+                "<{name}> 的属性 {n} 中的 Tera 语句没有在值内结束：{}",
+                split.show(written)
+            ));
+        }
         let with_tera =
             written.chars().any(is_placeholder) || written_after.chars().any(is_placeholder);
         let quoted = written.starts_with(['"', '\'']);
@@ -540,11 +583,36 @@ fn check_tag(split: &Split, before: &Tag, after: &Tag) -> Result<(), String> {
         };
         if !same {
             return Err(format!(
-                "<{name}> 的属性 {n} 被改动：{written} → {written_after}"
+                "<{name}> 的属性 {n} 被改动：{} → {}",
+                split.show(written),
+                split.show(written_after)
             ));
         }
     }
     Ok(())
+}
+
+/// Whether the Tera statements in `text` close every block they open
+/// (`{% if %}…{% endif %}`), so that what they choose stays inside it.
+fn balanced(split: &Split, text: &str) -> bool {
+    let mut depth: usize = 0;
+    for i in text.chars().filter_map(Split::piece_of) {
+        if !split.is_statement(i) {
+            continue;
+        }
+        match split.keyword(i) {
+            "if" | "for" | "filter" | "macro" | "block" | "raw" => depth += 1,
+            "endif" | "endfor" | "endfilter" | "endmacro" | "endblock" | "endraw" => {
+                let Some(d) = depth.checked_sub(1) else {
+                    return false;
+                };
+                depth = d;
+            }
+            "elif" | "else" | "set" | "set_global" | "break" | "continue" => {}
+            _ => return false,
+        }
+    }
+    depth == 0
 }
 
 /// The names of attributes with Tera syntax in their values, in the order written.
@@ -583,12 +651,19 @@ fn is_viewport(attributes: &[Attribute]) -> bool {
 /// same words, each run of whitespace kept or made one space; a run the
 /// minifier removed stays removed only at `open` or `close` (a block's
 /// edge), and is one space again elsewhere. `None` if the words differ.
-fn fitted_text(before: &str, after: &str, open: bool, close: bool) -> Option<String> {
+fn fitted_text(before: &str, after: &str, open: bool, close: bool, unseen: bool) -> Option<String> {
+    if unseen {
+        let bare = |t: &str| t.chars().filter(|c| !is_space(*c)).collect::<String>();
+        return (bare(before) == bare(after)).then(|| bare(after));
+    }
     let b = runs(before);
     let a = runs(after);
     // A run that is there, or one space for it.
+    // A run where it never shows goes, whatever the minifier left.
     let fit = |b: &str, a: &str, removable: bool| -> Option<String> {
-        if a == b || (a == " " && !b.is_empty()) || (a.is_empty() && (b.is_empty() || removable)) {
+        if removable && (a.is_empty() || a == b || (a == " " && !b.is_empty())) {
+            Some(String::new())
+        } else if a == b || (a == " " && !b.is_empty()) || (a.is_empty() && b.is_empty()) {
             Some(a.to_string())
         } else if a.is_empty() {
             Some(" ".to_string())
