@@ -50,14 +50,10 @@ pub fn load(theme: &Path) -> Result<Templates, RenderError> {
                     .map_err(|e| format!("{name}：{e}"))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        // A macro whose body changed may only have its output written out.
-        let changed: Vec<String> = minified
-            .iter()
-            .flat_map(|(_, m)| m.changed_macros.clone())
-            .collect();
+        // Text of a template may not be read as data (see data_uses).
         for (name, m) in &minified {
             for piece in &m.pieces {
-                data_uses::check_calls(piece, &changed).map_err(|e| format!("{name}：{e}"))?;
+                data_uses::check(piece).map_err(|e| format!("{name}：{e}"))?;
             }
         }
         let mut tera = Tera::default();
@@ -134,8 +130,6 @@ struct Minified {
     text: String,
     /// Its Tera syntax.
     pieces: Vec<String>,
-    /// Macros it defines whose bodies the minifier changed.
-    changed_macros: Vec<String>,
 }
 
 /// Minifies one template, its Tera syntax untouched, if that keeps the
@@ -152,7 +146,6 @@ fn minify(text: &str) -> Result<Minified, String> {
     let minified =
         String::from_utf8(super::minify(split.html.as_bytes())).map_err(|e| e.to_string())?;
     let minified = verify::checked(&split, &minified)?;
-    let changed_macros = data_uses::changed_macros(&split, &split.html, &minified)?;
     let core = split
         .restore(&minified)
         .ok_or_else(|| "压缩改动了 Tera 语法".to_string())?;
@@ -174,7 +167,6 @@ fn minify(text: &str) -> Result<Minified, String> {
     Ok(Minified {
         text: format!("{lead}{core}{trail}"),
         pieces: split.pieces.iter().map(|p| p.to_string()).collect(),
-        changed_macros,
     })
 }
 

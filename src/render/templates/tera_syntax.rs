@@ -86,13 +86,13 @@ pub fn split(source: &str) -> Option<Split<'_>> {
     let mut html = String::with_capacity(source.len());
     let mut pieces = Vec::new();
     let mut text_from = 0;
-    for piece in pieces_of(source)? {
-        html.push_str(&source[text_from..piece.start]);
-        text_from = piece.end;
-        let piece = &source[piece];
-        // A comment writes nothing: gone, unless it trims whitespace
-        // around it (`{#-`, `-#}`), which the minifier must not move.
-        if piece.starts_with("{#") && !piece.starts_with("{#-") && !piece.ends_with("-#}") {
+    let ranges = pieces_of(source)?;
+    for (k, range) in ranges.iter().enumerate() {
+        html.push_str(&source[text_from..range.start]);
+        text_from = range.end;
+        let piece = &source[range.clone()];
+        if piece.starts_with("{#") && !stops_trimming(source, &ranges, k) {
+            // A comment writes nothing: gone.
             continue;
         }
         if piece.starts_with("{%")
@@ -110,6 +110,24 @@ pub fn split(source: &str) -> Option<Split<'_>> {
     }
     html.push_str(&source[text_from..]);
     Some(Split { html, pieces })
+}
+
+/// Whether comment `k` keeps Tera's whitespace control (`{%-`, `-%}`) from
+/// reaching text beyond it: it does when it trims itself, or when only
+/// whitespace stands between it and a neighbour that trims towards it.
+/// Such a comment stays, as a placeholder.
+fn stops_trimming(source: &str, ranges: &[std::ops::Range<usize>], k: usize) -> bool {
+    let piece = |i: usize| &source[ranges[i].clone()];
+    let trims_left = |p: &str| p.get(2..3) == Some("-");
+    let trims_right = |p: &str| p.len() >= 5 && p[..p.len() - 2].ends_with('-');
+    let blank = |from: usize, to: usize| source[from..to].chars().all(char::is_whitespace);
+    let before = k
+        .checked_sub(1)
+        .is_some_and(|p| trims_right(piece(p)) && blank(ranges[p].end, ranges[k].start));
+    let after = ranges
+        .get(k + 1)
+        .is_some_and(|n| trims_left(piece(k + 1)) && blank(ranges[k].end, n.start));
+    trims_left(piece(k)) || trims_right(piece(k)) || before || after
 }
 
 /// Every piece of Tera syntax in `text`, comments included, in order;
@@ -207,6 +225,14 @@ mod tests {
         let s = split("a {# one #}b{#- two #} c").expect("splits");
         assert_eq!(s.html, "a b\u{E000} c");
         assert_eq!(s.pieces, vec!["{#- two #}"]);
+        // A comment that stops a neighbour's trimming stays.
+        let s = split("a {# c #}\n{%- if x %}b{% endif -%} {# d #} e").expect("splits");
+        assert_eq!(
+            s.pieces,
+            vec!["{# c #}", "{%- if x %}", "{% endif -%}", "{# d #}"]
+        );
+        let s = split("a {# c #} x {%- if x %}{% endif %}").expect("splits");
+        assert_eq!(s.pieces, vec!["{%- if x %}", "{% endif %}"]);
         assert_eq!(
             pieces("{{ a }}{# b #}x{% c %}"),
             Some(vec!["{{ a }}", "{# b #}", "{% c %}"])

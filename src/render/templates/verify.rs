@@ -216,6 +216,9 @@ fn read(html: &str) -> Result<Read, String> {
                 }
                 continue;
             }
+            Token::Error(e) if matches!(e.value, html5gum::Error::DuplicateAttribute) => {
+                return Err("有重复的属性".into());
+            }
             Token::Error(_) => continue,
             Token::Doctype(d) => {
                 spans.push(d.span.start..d.span.end);
@@ -318,13 +321,13 @@ fn requote(before: &Read, after: &Read, minified: &str) -> String {
         let (Tag::Start { attributes: b, .. }, Tag::Start { attributes: a, .. }) = (b, a) else {
             continue;
         };
-        for (b, a) in b.iter().zip(a) {
+        // By name: the minifier may have left out a default attribute.
+        for a in a {
+            let Some(b) = b.iter().find(|b| b.name == a.name) else {
+                continue;
+            };
             let unquoted = !a.written.starts_with(['"', '\'']);
-            if unquoted
-                && a.written.chars().any(is_placeholder)
-                && a.name == b.name
-                && a.value == b.value
-            {
+            if unquoted && a.written.chars().any(is_placeholder) && a.value == b.value {
                 edits.push((a.at.clone(), b.written.as_str()));
             }
         }
@@ -373,6 +376,7 @@ fn same_meaning(
         out.push_str(&minified[after.spans[i].clone()]);
         match b {
             Tag::Start { name, .. } if name == "head" => in_head = true,
+            Tag::Start { name, .. } if !IN_HEAD.contains(&name.as_str()) => in_head = false,
             Tag::End(name) if name == "head" => in_head = false,
             _ => {}
         }
@@ -416,16 +420,18 @@ fn same_meaning(
         // as the page minifier does, when that element is surely the parent.
         let in_layout = text.0.chars().all(is_space)
             && parent(split, before, i + 1).is_some_and(|p| LAYOUT.contains(&p));
-        let open = in_head || in_layout || b.hides_after();
-        let close = in_head || in_layout || next.is_some_and(Tag::hides_before);
         // In <head>, between tags and statements (which write nothing
-        // themselves), no whitespace is ever shown: none is kept.
+        // themselves), no whitespace is ever shown: none is kept. Words
+        // (or a value Tera writes) end the head, for a browser as here.
         let unseen = in_head
             && text
                 .0
                 .chars()
                 .filter(|c| !is_space(*c))
                 .all(|c| Split::piece_of(c).is_some_and(|i| split.is_statement(i)));
+        in_head = unseen;
+        let open = unseen || in_layout || b.hides_after();
+        let close = unseen || in_layout || next.is_some_and(Tag::hides_before);
         let fitted = fitted_text(text.0, text.1, open, close, unseen).ok_or_else(|| {
             format!(
                 "{} 与 {} 之间的文字被改动：{:?} → {:?}",
@@ -592,17 +598,22 @@ fn check_tag(split: &Split, before: &Tag, after: &Tag) -> Result<(), String> {
     Ok(())
 }
 
-/// Whether the Tera statements in `text` close every block they open
-/// (`{% if %}…{% endif %}`), so that what they choose stays inside it.
+/// Whether the Tera in an attribute value `text` is only values and
+/// control flow that closes every block it opens (`{% if %}…{% endif %}`),
+/// so that what it chooses stays inside the value; no block, include or
+/// macro, whose text would be minified as if it were outside a tag.
 fn balanced(split: &Split, text: &str) -> bool {
     let mut depth: usize = 0;
     for i in text.chars().filter_map(Split::piece_of) {
+        if from_elsewhere(split, i) {
+            return false;
+        }
         if !split.is_statement(i) {
             continue;
         }
         match split.keyword(i) {
-            "if" | "for" | "filter" | "macro" | "block" | "raw" => depth += 1,
-            "endif" | "endfor" | "endfilter" | "endmacro" | "endblock" | "endraw" => {
+            "if" | "for" => depth += 1,
+            "endif" | "endfor" => {
                 let Some(d) = depth.checked_sub(1) else {
                     return false;
                 };
@@ -614,6 +625,12 @@ fn balanced(split: &Split, text: &str) -> bool {
     }
     depth == 0
 }
+
+/// Elements a `<head>` may hold; any other tag, or words, end it (so does
+/// `<body>`), as they do for a browser.
+const IN_HEAD: &[&str] = &[
+    "base", "link", "meta", "noscript", "script", "style", "template", "title",
+];
 
 /// The names of attributes with Tera syntax in their values, in the order written.
 fn written_order(attributes: &[Attribute]) -> Vec<&str> {
