@@ -336,11 +336,15 @@ fn requote(before: &Read, after: &Read, minified: &str) -> String {
     let mut out = String::with_capacity(minified.len() + 2 * edits.len());
     let mut from = 0;
     for (at, written) in edits {
-        out.push_str(&minified[from..at.start]);
+        // An edit that does not fit is left out; the check then refuses.
+        let Some(before) = minified.get(from..at.start) else {
+            continue;
+        };
+        out.push_str(before);
         out.push_str(written);
         from = at.end;
     }
-    out.push_str(&minified[from..]);
+    out.push_str(minified.get(from..).unwrap_or_default());
     out
 }
 
@@ -373,7 +377,11 @@ fn same_meaning(
     let mut in_head = false;
     for (i, (b, a)) in before.tags.iter().zip(&after.tags).enumerate() {
         check_tag(split, b, a)?;
-        out.push_str(&minified[after.spans[i].clone()]);
+        out.push_str(
+            minified
+                .get(after.spans[i].clone())
+                .ok_or("压缩结果无法核对")?,
+        );
         match b {
             Tag::Start { name, .. } if name == "head" => in_head = true,
             Tag::Start { name, .. } if !IN_HEAD.contains(&name.as_str()) => in_head = false,
