@@ -428,15 +428,15 @@ fn same_meaning(
         // as the page minifier does, when that element is surely the parent.
         let in_layout = text.0.chars().all(is_space)
             && parent(split, before, i + 1).is_some_and(|p| LAYOUT.contains(&p));
-        // In <head>, between tags and statements (which write nothing
-        // themselves), no whitespace is ever shown: none is kept. Words
-        // (or a value Tera writes) end the head, for a browser as here.
+        // In <head>, between tags and statements that write nothing
+        // themselves (not a block or an include), no whitespace is ever
+        // shown: none is kept. Words (or anything Tera writes) end the
+        // head, for a browser as here.
         let unseen = in_head
-            && text
-                .0
-                .chars()
-                .filter(|c| !is_space(*c))
-                .all(|c| Split::piece_of(c).is_some_and(|i| split.is_statement(i)));
+            && text.0.chars().filter(|c| !is_space(*c)).all(|c| {
+                Split::piece_of(c)
+                    .is_some_and(|i| split.is_statement(i) && !from_elsewhere(split, i))
+            });
         in_head = unseen;
         let open = unseen || in_layout || b.hides_after();
         let close = unseen || in_layout || next.is_some_and(Tag::hides_before);
