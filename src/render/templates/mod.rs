@@ -50,14 +50,8 @@ pub fn load(theme: &Path) -> Result<Templates, RenderError> {
                     .map_err(|e| format!("{name}：{e}"))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        // Text of a template may not be read as data (see data_uses).
-        for (name, m) in &minified {
-            for piece in &m.pieces {
-                data_uses::check(piece).map_err(|e| format!("{name}：{e}"))?;
-            }
-        }
         let mut tera = Tera::default();
-        tera.add_raw_templates(minified.iter().map(|(n, m)| (*n, m.text.as_str())))
+        tera.add_raw_templates(minified.iter().map(|(n, t)| (*n, t.as_str())))
             .map_err(|e| chain(&e))?;
         // Tera's own escaping also writes `/` as `&#x2F;`, which the page
         // minifier used to turn back.
@@ -125,24 +119,16 @@ fn sources(dir: &Path, tera: &Tera) -> Result<BTreeMap<String, String>, String> 
     Ok(sources)
 }
 
-/// A template minified, with what the theme-wide check needs.
-struct Minified {
-    text: String,
-    /// Its Tera syntax.
-    pieces: Vec<String>,
-}
-
 /// Minifies one template, its Tera syntax untouched, if that keeps the
 /// meaning of every page made from it.
-fn minify(text: &str) -> Result<Minified, String> {
-    // Whitespace at a template's ends may stand between words once the
-    // template is put into another: it stays, as one space.
-    let space = |s: &str| if s.is_empty() { "" } else { " " };
+fn minify(text: &str) -> Result<String, String> {
     let core = text.trim_matches(verify::is_space);
-    let lead = space(&text[..text.len() - text.trim_start_matches(verify::is_space).len()]);
-    let trail = space(&text[text.trim_end_matches(verify::is_space).len()..]);
     let split = tera_syntax::split(core)
         .ok_or("Tera 语法无法安全地分出（未闭合、{% raw %} 或含私用区字符）")?;
+    // Text of a template may not be read as data (see data_uses).
+    for piece in &split.pieces {
+        data_uses::check(piece)?;
+    }
     let minified =
         String::from_utf8(super::minify(split.html.as_bytes())).map_err(|e| e.to_string())?;
     let minified = verify::checked(&split, &minified)?;
@@ -158,16 +144,20 @@ fn minify(text: &str) -> Result<Minified, String> {
     if found != expected {
         return Err("压缩后的文字构成了新的 Tera 语法".into());
     }
-    let (lead, trail) = match verify::hidden_edges(&minified) {
-        (true, true) => ("", ""),
-        (true, false) => ("", trail),
-        (false, true) => (lead, ""),
-        (false, false) => (lead, trail),
-    };
-    Ok(Minified {
-        text: format!("{lead}{core}{trail}"),
-        pieces: split.pieces.iter().map(|p| p.to_string()).collect(),
-    })
+    // Whitespace at a template's ends may stand between words once the
+    // template is put into another: it stays, as one space, unless a
+    // block starts or ends there.
+    let (hidden_start, hidden_end) = verify::hidden_edges(&minified);
+    let space = |ws: &str, hidden: bool| if ws.is_empty() || hidden { "" } else { " " };
+    let lead = space(
+        &text[..text.len() - text.trim_start_matches(verify::is_space).len()],
+        hidden_start,
+    );
+    let trail = space(
+        &text[text.trim_end_matches(verify::is_space).len()..],
+        hidden_end,
+    );
+    Ok(format!("{lead}{core}{trail}"))
 }
 
 #[cfg(test)]

@@ -4,9 +4,10 @@
 //! have the same tags, attributes and text, with only these differences:
 //!
 //! - comments are gone (none of them holds Tera syntax);
-//! - a run of whitespace in text became one space, or disappeared next
-//!   to a tag that starts or ends a block (`<div>`, `</li>`, `<br>`…),
-//!   where a browser shows no space either;
+//! - a run of whitespace in text became one space, or disappeared where a
+//!   browser shows none either: next to a tag that starts or ends a block
+//!   (`<div>`, `</li>`, `<br>`…), between the children of a layout element
+//!   that is surely the parent, in `<head>`;
 //! - attributes without Tera syntax have the same value, quoted or not;
 //!   those with Tera syntax are written exactly as before, in quotes (an
 //!   unquoted value would end at the first space Tera puts in it).
@@ -284,19 +285,19 @@ pub fn is_space(c: char) -> bool {
 /// the minifier took off values holding Tera syntax put back, if it means
 /// the same as `split.html` whatever the placeholders become.
 pub fn checked(split: &Split, minified: &str) -> Result<String, String> {
-    let fitted = fit(split, &split.html, minified)?;
+    let before = read(&split.html)?;
+    let fitted = fit(split, &before, minified)?;
     // What was fitted must need no more fitting.
-    if fit(split, &split.html, &fitted)? != fitted {
+    if fit(split, &before, &fitted)? != fitted {
         return Err("压缩结果无法核对".into());
     }
     Ok(fitted)
 }
 
-/// `minified` fitted to mean what `html` means (see [`checked`]).
-fn fit(split: &Split, html: &str, minified: &str) -> Result<String, String> {
-    let before = read(html)?;
-    let requoted = requote(&before, &read(minified)?, minified);
-    same_meaning(split, &before, &read(&requoted)?, &requoted)
+/// `minified` fitted to mean what `before` means (see [`checked`]).
+fn fit(split: &Split, before: &Read, minified: &str) -> Result<String, String> {
+    let requoted = requote(before, &read(minified)?, minified);
+    same_meaning(split, before, &read(&requoted)?, &requoted)
 }
 
 /// Whether whitespace just before and just after `html` would never show:
@@ -397,7 +398,7 @@ fn same_meaning(
             if name == "noscript" {
                 // Read as text by the tokenizer, shown as HTML when
                 // scripts are off: its own small document.
-                out.push_str(&fit(split, text.0, text.1)?);
+                out.push_str(&fit(split, &read(text.0)?, text.1)?);
                 continue;
             }
             if RAW_TEXT.contains(&name.as_str()) {
@@ -535,8 +536,6 @@ fn check_tag(split: &Split, before: &Tag, after: &Tag) -> Result<(), String> {
     if self_closing != self_closing_after && !VOID.contains(&name.as_str()) {
         return changed();
     }
-    // The page minifier leaves out an attribute that says what the
-    // browser assumes anyway (`method="get"`); any other must be there.
     if let Some(i) = attributes
         .iter()
         .find_map(|a| a.name.chars().find_map(Split::piece_of))
@@ -559,6 +558,8 @@ fn check_tag(split: &Split, before: &Tag, after: &Tag) -> Result<(), String> {
             "<{name}> 的属性中有 Tera 语句，压缩改变了属性的顺序"
         ));
     }
+    // The page minifier leaves out an attribute that says what the
+    // browser assumes anyway (`method="get"`); any other must be there.
     let kept: Vec<&Attribute> = attributes
         .iter()
         .filter(|b| attributes_after.iter().any(|a| a.name == b.name) || !is_default(name, b))
@@ -673,9 +674,10 @@ fn is_viewport(attributes: &[Attribute]) -> bool {
 }
 
 /// Text `after` fitted to show as `before` does, wherever it stands: the
-/// same words, each run of whitespace kept or made one space; a run the
-/// minifier removed stays removed only at `open` or `close` (a block's
-/// edge), and is one space again elsewhere. `None` if the words differ.
+/// same words, each run of whitespace kept or made one space; at `open` or
+/// `close` (a block's edge) a run goes, elsewhere one the minifier removed
+/// is one space again; `unseen`: no whitespace at all. `None` if the words
+/// differ.
 fn fitted_text(before: &str, after: &str, open: bool, close: bool, unseen: bool) -> Option<String> {
     if unseen {
         let bare = |t: &str| t.chars().filter(|c| !is_space(*c)).collect::<String>();
@@ -683,8 +685,8 @@ fn fitted_text(before: &str, after: &str, open: bool, close: bool, unseen: bool)
     }
     let b = runs(before);
     let a = runs(after);
-    // A run that is there, or one space for it.
-    // A run where it never shows goes, whatever the minifier left.
+    // A run where it never shows goes, whatever the minifier left;
+    // elsewhere it is kept, or one space for it.
     let fit = |b: &str, a: &str, removable: bool| -> Option<String> {
         if removable && (a.is_empty() || a == b || (a == " " && !b.is_empty())) {
             Some(String::new())
