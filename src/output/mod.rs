@@ -6,6 +6,7 @@
 //! cleans up when the build is stopped by a signal.
 
 pub mod guard;
+mod gzip;
 pub mod interrupt;
 pub mod lock;
 pub mod swap;
@@ -219,17 +220,13 @@ pub trait Sink: Sync {
 /// files compressed without compressing them on every request. The gzip
 /// header carries no time or name: the same input, the same bytes.
 pub fn put_compressed(sink: &dyn Sink, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
-    use std::io::Write as _;
     sink.put(rel, bytes)?;
     if !sink.keeps() {
         return Ok(());
     }
     let gz_path = format!("{rel}.gz");
-    let mut gz = flate2::GzBuilder::new().write(Vec::new(), flate2::Compression::new(6));
-    gz.write_all(bytes)
-        .and_then(|()| gz.finish())
-        .map_err(io_err(Path::new(&gz_path)))
-        .and_then(|gz| sink.put(&gz_path, &gz))
+    let gz = gzip::gzip(bytes).map_err(io_err(Path::new(&gz_path)))?;
+    sink.put(&gz_path, &gz)
 }
 
 /// [`put_compressed`] for a file compressed ahead of time, the same way.

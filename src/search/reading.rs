@@ -45,13 +45,49 @@ const TERMS_PER_KEY: usize = 24;
 
 /// jieba's own dictionary (`dict.txt` of jieba-rs 0.8.1, MIT licence, as
 /// jieba publishes it), kept compressed beside this file and unpacked by
-/// `build.rs`. jieba-rs is used without its built-in copy: loading all
-/// 349,045 words takes 110 ms and 55 MB on every build, more than the rest
-/// of a build of the real list.
+/// `build.rs`, its lines grouped by their word's [`dictionary_key`].
+/// jieba-rs is used without its built-in copy: loading all 349,045 words
+/// takes 110 ms and 55 MB on every build, more than the rest of a build of
+/// the real list.
 const DICTIONARY: &str = include_str!(concat!(env!("OUT_DIR"), "/jieba-dict.txt"));
+
+/// Where each group of [`DICTIONARY`] ends, by key, in order of key: 12
+/// bytes a group, the key (8) and the end (4), little-endian (`build.rs`).
+const DICTIONARY_INDEX: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/jieba-index.bin"));
 
 /// The sum of the frequencies of all the dictionary's words (`build.rs`).
 const DICTIONARY_TOTAL: u64 = include!(concat!(env!("OUT_DIR"), "/jieba-total.rs"));
+
+#[path = "dictionary_key.rs"]
+mod dictionary_key;
+
+use dictionary_key::dictionary_key;
+
+/// The lines of [`DICTIONARY`] whose words have the key `key`.
+fn dictionary_group(key: u64) -> &'static str {
+    let entry = |i: usize| {
+        let bytes = &DICTIONARY_INDEX[i * 12..i * 12 + 12];
+        let mut k = [0; 8];
+        let mut end = [0; 4];
+        k.copy_from_slice(&bytes[..8]);
+        end.copy_from_slice(&bytes[8..]);
+        (u64::from_le_bytes(k), u32::from_le_bytes(end) as usize)
+    };
+    let groups = DICTIONARY_INDEX.len() / 12;
+    let (mut low, mut high) = (0, groups);
+    while low < high {
+        let mid = (low + high) / 2;
+        match entry(mid).0.cmp(&key) {
+            std::cmp::Ordering::Less => low = mid + 1,
+            std::cmp::Ordering::Greater => high = mid,
+            std::cmp::Ordering::Equal => {
+                let start = if mid == 0 { 0 } else { entry(mid - 1).1 };
+                return DICTIONARY.get(start..entry(mid).1).unwrap_or_default();
+            }
+        }
+    }
+    ""
+}
 
 /// A segmenter with the words of jieba's dictionary that can occur in
 /// `texts`: all their characters, and every two neighbouring characters,
@@ -84,7 +120,23 @@ fn dictionary_for<'a>(texts: impl Iterator<Item = &'a str>) -> (String, usize) {
             last = Some(c);
         }
     }
-    dictionary(|word| {
+    // Only the groups of words that start with a pair (or are a character)
+    // of the texts can hold a word to keep. Their lines come in the order
+    // of the groups' keys (a word's lines stay together, in order; jieba's
+    // cut does not depend on the order of words).
+    let singles = (0..0x10000_u32)
+        .filter(|&c| chars[c as usize])
+        .filter_map(char::from_u32)
+        .map(|c| dictionary_key(c.encode_utf8(&mut [0; 4])));
+    let mut groups: Vec<&str> = pairs
+        .iter()
+        .copied()
+        .chain(singles)
+        .map(dictionary_group)
+        .filter(|g| !g.is_empty())
+        .collect();
+    groups.sort_unstable_by_key(|g| g.as_ptr());
+    dictionary(groups.into_iter().flat_map(str::lines), |word| {
         word.chars()
             .all(|c| chars.get(c as usize).copied().unwrap_or(false))
             && word
@@ -94,20 +146,23 @@ fn dictionary_for<'a>(texts: impl Iterator<Item = &'a str>) -> (String, usize) {
     })
 }
 
-/// The dictionary's lines whose word `keep` accepts, and the line for
-/// the rest; with it, the number of lines kept.
-fn dictionary(keep: impl Fn(&str) -> bool) -> (String, usize) {
+/// Those of the dictionary's `lines` whose word `keep` accepts, and the
+/// line for the rest; with it, the number of lines kept.
+fn dictionary<'a>(
+    lines: impl Iterator<Item = &'a str>,
+    keep: impl Fn(&str) -> bool,
+) -> (String, usize) {
     let mut kept = String::new();
     let total = DICTIONARY_TOTAL;
-    let (mut kept_total, mut lines) = (0_u64, 0);
-    for line in DICTIONARY.lines() {
+    let (mut kept_total, mut lines_kept) = (0_u64, 0);
+    for line in lines {
         let Some((word, rest)) = line.split_once(' ') else {
             continue;
         };
         if keep(word) {
             let freq = rest.split(' ').next().unwrap_or("0");
             kept_total += freq.parse::<u64>().unwrap_or(0);
-            lines += 1;
+            lines_kept += 1;
             kept.push_str(line);
             kept.push('\n');
         }
@@ -115,7 +170,7 @@ fn dictionary(keep: impl Fn(&str) -> bool) -> (String, usize) {
     if total > kept_total {
         kept.push_str(&format!("\u{e000}\u{e001} {} x\n", total - kept_total));
     }
-    (kept, lines)
+    (kept, lines_kept)
 }
 
 /// A term's usual reading, one syllable per character; `None` when a
@@ -263,8 +318,21 @@ mod tests {
     use super::*;
 
     fn full() -> Jieba {
-        let (all, _) = dictionary(|_| true);
+        let (all, _) = dictionary(DICTIONARY.lines(), |_| true);
         Jieba::with_dict(&mut all.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn every_word_is_in_the_group_of_its_key() {
+        let mut lines = 0;
+        for line in DICTIONARY.lines() {
+            let word = line.split(' ').next().unwrap();
+            let group = dictionary_group(dictionary_key(word));
+            assert!(group.lines().any(|l| l == line), "{line}");
+            lines += 1;
+        }
+        assert_eq!(lines, 349_045);
+        assert_eq!(dictionary_group(dictionary_key("\u{e000}\u{e001}")), "");
     }
 
     #[test]
