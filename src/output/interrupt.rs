@@ -1,12 +1,13 @@
 //! What to clean up when the build is stopped by a signal (Ctrl-C, SIGTERM,
 //! SIGHUP). The binary installs a handler that calls [`on_signal`]; the
-//! writer registers its staging folder and lock file here, and holds
-//! [`hold`] while it writes a file or swaps the folders, so that the handler
-//! neither removes a folder under a writer nor stops a swap half done.
+//! writer registers its staging folder and lock file here, holds
+//! [`writing`] while it writes a file and [`hold`] while it swaps the
+//! folders, so that the handler neither removes a folder under a writer
+//! nor stops a swap half done.
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// Paths the build created and that are of no use once it is stopped.
 #[derive(Debug, Default)]
@@ -16,7 +17,7 @@ pub struct State {
     published: bool,
 }
 
-static STATE: Mutex<State> = Mutex::new(State {
+static STATE: RwLock<State> = RwLock::new(State {
     paths: Vec::new(),
     published: false,
 });
@@ -24,16 +25,29 @@ static STATE: Mutex<State> = Mutex::new(State {
 /// Exit status of a build stopped by a signal (128 + SIGINT, as shells do).
 pub const EXIT_INTERRUPTED: i32 = 130;
 
-fn state() -> MutexGuard<'static, State> {
-    STATE.lock().unwrap_or_else(PoisonError::into_inner)
+fn state() -> RwLockWriteGuard<'static, State> {
+    STATE.write().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Held by the writer around each step that must not be cut in half.
+/// Held by the writer around each step that must not be cut in half and
+/// that no other step may overlap (the swap).
 pub fn hold() -> Held {
     Held(state())
 }
 
-pub struct Held(MutexGuard<'static, State>);
+/// Held by the writer while it writes one file: files are written side by
+/// side, each whole before the handler cleans up.
+pub fn writing() -> Writing {
+    Writing {
+        _shared: STATE.read().unwrap_or_else(PoisonError::into_inner),
+    }
+}
+
+pub struct Held(RwLockWriteGuard<'static, State>);
+
+pub struct Writing {
+    _shared: RwLockReadGuard<'static, State>,
+}
 
 impl Held {
     /// Whether the new site is in place (set while the swap is held).
@@ -84,9 +98,9 @@ impl State {
     }
 }
 
-/// The signal handler's work: waits for a write or swap in progress, cleans
-/// up and ends the process. The writer stays blocked meanwhile, so nothing
-/// is written after the cleanup.
+/// The signal handler's work: waits for the writes or the swap in
+/// progress, cleans up and ends the process. The writers stay blocked
+/// meanwhile, so nothing is written after the cleanup.
 pub fn on_signal() -> ! {
     let mut s = state();
     let message = s.clean_up();

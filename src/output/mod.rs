@@ -184,6 +184,7 @@ impl Prepared {
             staging,
             _staging_registered: registered,
             written: Mutex::new(Vec::new()),
+            shared_folders: Default::default(),
             files: AtomicUsize::new(0),
             leftovers,
         })
@@ -275,6 +276,10 @@ pub struct Staged {
     _staging_registered: interrupt::Registered,
     /// Every path written, for the marker.
     written: Mutex<Vec<String>>,
+    /// The folders found made already when a file was put: those that hold
+    /// several files (the search index's thousands go into a few), which
+    /// need not be made again. A page's folder, made for it, is not kept.
+    shared_folders: std::sync::RwLock<rustc_hash::FxHashSet<String>>,
     files: AtomicUsize,
     leftovers: Vec<String>,
 }
@@ -283,9 +288,27 @@ impl Sink for Staged {
     fn put(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
         let path = self.staging.path().join(rel);
         // Each file whole before a signal's cleanup runs.
-        let _held = interrupt::hold();
-        if let Some(p) = path.parent() {
-            fs::create_dir_all(p).map_err(io_err(p))?;
+        let _writing = interrupt::writing();
+        if let Some((folder, _)) = rel.rsplit_once('/') {
+            let shared = self
+                .shared_folders
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .contains(folder);
+            if !shared {
+                let p = self.staging.path().join(folder);
+                match fs::create_dir(&p) {
+                    // Most folders hold one page: made here, never asked for again.
+                    Ok(()) => {}
+                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists && p.is_dir() => {
+                        self.shared_folders
+                            .write()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner)
+                            .insert(folder.to_string());
+                    }
+                    Err(_) => fs::create_dir_all(&p).map_err(io_err(&p))?,
+                }
+            }
         }
         fs::write(&path, bytes).map_err(io_err(&path))?;
         self.written
