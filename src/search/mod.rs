@@ -182,13 +182,16 @@ struct Manifest<'a> {
 
 /// Writes everything under `search/`.
 pub fn write_index(site: &Site, out: &dyn Sink) -> Result<(), String> {
-    let docs = docs(site, &SynonymFinder::new(&site.synonyms));
     // Three independent parts, side by side: on a small site each is a
     // good part of the build, which would otherwise wait for them in turn.
-    let (shards, (facets, terms)) = rayon::join(
-        || postings::write_shards(&docs, out),
+    // The terms by sound need no document and do much of their work on one
+    // thread: they start first, so that they do not end the build alone.
+    let (terms, (docs, shards, facets)) = rayon::join(
+        || reading::write(site, out),
         || {
-            rayon::join(
+            let docs = docs(site, &SynonymFinder::new(&site.synonyms));
+            let (shards, facets) = rayon::join(
+                || postings::write_shards(&docs, out),
                 || -> Result<stored::FacetFiles, String> {
                     stored::write_docs(&docs, out)?;
                     let words =
@@ -198,14 +201,14 @@ pub fn write_index(site: &Site, out: &dyn Sink) -> Result<(), String> {
                     put_compressed(out, "search/s.json", &synonyms).map_err(|e| e.to_string())?;
                     stored::write_facets(site, out)
                 },
-                || reading::write(site, out),
-            )
+            );
+            (docs.len(), shards, facets)
         },
     );
     let (shards, facets, terms) = (shards?, facets?, terms?);
     let manifest = Manifest {
         format: FORMAT,
-        docs: docs.len(),
+        docs,
         block: stored::BLOCK,
         shards,
         terms,

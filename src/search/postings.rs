@@ -17,7 +17,7 @@ use std::fmt::Write as _;
 
 use elasticlunr::inverted_index::InvertedIndex;
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use super::tokenize::{hash, index_tokens};
 use super::Doc;
@@ -66,11 +66,44 @@ pub fn shard_of(token: &str, shards: u32) -> u32 {
     hash(token) & (shards - 1)
 }
 
-/// One shard in the making: a field index per field, and its tokens.
+/// One shard in the making: a field index per field, and its tokens (as
+/// numbers of the pass's [`Tokens`]).
 #[derive(Default)]
 struct Shard {
     fields: [InvertedIndex; 4],
-    tokens: FxHashSet<String>,
+    tokens: Vec<u32>,
+}
+
+/// The tokens of one pass, each stored once and numbered in the order
+/// first met: a document's tokens are counted by number, without a string
+/// made or hashed again for every occurrence.
+#[derive(Default)]
+struct Tokens {
+    numbers: FxHashMap<Box<str>, u32>,
+    /// By number: the token and its shard.
+    tokens: Vec<(Box<str>, u32)>,
+}
+
+impl Tokens {
+    fn number(&mut self, token: &str, shard: u32) -> u32 {
+        if let Some(&n) = self.numbers.get(token) {
+            return n;
+        }
+        let n = u32::try_from(self.tokens.len()).unwrap_or(u32::MAX);
+        self.numbers.insert(token.into(), n);
+        self.tokens.push((token.into(), shard));
+        n
+    }
+}
+
+/// One token of one field of one document, and how many times it occurs
+/// there: what the pass hands to elasticlunr, shard by shard.
+#[derive(Clone, Copy)]
+struct Posting {
+    token: u32,
+    doc: u32,
+    field: u8,
+    times: u32,
 }
 
 /// Builds and writes `search/t/<n>.json` for every shard; returns how many
@@ -83,29 +116,10 @@ pub fn write_shards(docs: &[Doc], out: &dyn Sink) -> Result<u32, String> {
         .sum();
     let shards = shard_count(text_bytes);
     let passes = passes(text_bytes, shards);
-    (0..passes)
-        .into_par_iter()
-        .try_for_each(|pass| write_pass(docs, shards, passes, pass, out))?;
-    Ok(shards)
-}
-
-fn write_pass(
-    docs: &[Doc],
-    shards: u32,
-    passes: u32,
-    pass: u32,
-    out: &dyn Sink,
-) -> Result<(), String> {
-    // This pass's shards are `pass`, `pass + passes`, …: the i-th of them
-    // is `built[i]`.
-    let mine: Vec<u32> = (pass..shards).step_by(passes as usize).collect();
-    let mut built: Vec<Shard> = mine.iter().map(|_| Shard::default()).collect();
-    // token → (shard, count), for one field of one document.
-    let mut counts: FxHashMap<String, (u32, u32)> = FxHashMap::default();
     // Document references of one width, so that their order as strings is
     // their order as numbers: elasticlunr keeps each token's documents in
-    // a map ordered by reference, and a list's documents come in order, so
-    // most are added at the end of the map, cheaper than in its middle.
+    // a map ordered by reference, and a token's documents come in order,
+    // so each is added at the end of the map, cheaper than in its middle.
     let width = docs
         .iter()
         .map(|d| d.number)
@@ -113,54 +127,114 @@ fn write_pass(
         .unwrap_or(0)
         .to_string()
         .len();
-    let mut reference = String::new();
-    for doc in docs {
-        reference.clear();
-        let _ = write!(reference, "{:0width$}", doc.number);
-        for (field, text) in doc.fields.iter().enumerate() {
+    let references: Vec<String> = docs
+        .iter()
+        .map(|d| format!("{:0width$}", d.number))
+        .collect();
+    (0..passes).into_par_iter().try_for_each(|pass| {
+        let (tokens, postings) = collect_pass(docs, shards, passes, pass);
+        // Each shard is built and written in one go, from its own postings:
+        // its elasticlunr indexes are small and stay in the cache, and
+        // only the shards being written are in memory as indexes.
+        postings
+            .into_par_iter()
+            .enumerate()
+            .try_for_each(|(slot, postings)| {
+                let shard = pass + u32::try_from(slot).unwrap_or(u32::MAX) * passes;
+                let content = build_shard(&postings, &tokens, &references);
+                drop(postings);
+                write_shard(shard, &content, &tokens, out)
+            })
+    })?;
+    Ok(shards)
+}
+
+/// The postings of one pass's shards (`pass`, `pass + passes`, …; the i-th
+/// of them at `[i]`), each in the order of the documents, and its tokens.
+fn collect_pass(docs: &[Doc], shards: u32, passes: u32, pass: u32) -> (Tokens, Vec<Vec<Posting>>) {
+    let slots = (pass..shards).step_by(passes as usize).count();
+    let mut postings: Vec<Vec<Posting>> = vec![Vec::new(); slots];
+    let mut tokens = Tokens::default();
+    // Per token number, its count in one field of one document, and the
+    // numbers counted there (to add them and reset their counts).
+    let mut counts: Vec<u32> = Vec::new();
+    let mut counted: Vec<u32> = Vec::new();
+    let count = |n: u32, counts: &mut Vec<u32>, counted: &mut Vec<u32>| {
+        let i = n as usize;
+        if i >= counts.len() {
+            counts.resize(i + 1, 0);
+        }
+        if counts[i] == 0 {
+            counted.push(n);
+        }
+        counts[i] += 1;
+    };
+    for (d, doc) in (0u32..).zip(docs) {
+        for (field, text) in (0u8..).zip(&doc.fields) {
             index_tokens(text, |token| {
                 // Most tokens belong to other passes: the hash of a few
-                // bytes tells, before any lookup in `counts`.
+                // bytes tells, before any lookup.
                 let shard = shard_of(token, shards);
-                if shard % passes != pass {
-                    return;
-                }
-                if let Some((_, n)) = counts.get_mut(token) {
-                    *n += 1;
-                } else {
-                    counts.insert(token.to_string(), (shard, 1));
+                if shard % passes == pass {
+                    count(tokens.number(token, shard), &mut counts, &mut counted);
                 }
             });
-            for group in &doc.groups[field] {
+            for group in &doc.groups[usize::from(field)] {
                 let token = group_token(*group);
                 let shard = shard_of(&token, shards);
                 if shard % passes == pass {
-                    counts.insert(token, (shard, 1));
+                    let n = tokens.number(&token, shard);
+                    if counts.get(n as usize).is_none_or(|c| *c == 0) {
+                        count(n, &mut counts, &mut counted);
+                    }
                 }
             }
-            for (token, (shard, n)) in counts.drain() {
-                let entry = &mut built[(shard / passes) as usize];
-                // elasticlunr's term frequency: the square root of the count.
-                entry.fields[field].add_token(&reference, &token, f64::from(n).sqrt());
-                entry.tokens.insert(token);
+            for n in counted.drain(..) {
+                let shard = tokens.tokens[n as usize].1;
+                postings[(shard / passes) as usize].push(Posting {
+                    token: n,
+                    doc: d,
+                    field,
+                    times: std::mem::take(&mut counts[n as usize]),
+                });
             }
         }
     }
-    // Shards no document reached are written too (empty): the script
-    // fetches the shard of whatever it is asked.
-    for (shard, content) in mine.into_iter().zip(built) {
-        write_shard(shard, &content, out)?;
-    }
-    Ok(())
+    (tokens, postings)
 }
 
-fn write_shard(shard: u32, content: &Shard, out: &dyn Sink) -> Result<(), String> {
+/// A shard's elasticlunr indexes, from its postings.
+fn build_shard(postings: &[Posting], tokens: &Tokens, references: &[String]) -> Shard {
+    let mut shard = Shard::default();
+    for p in postings {
+        let Some((reference, (token, _))) = references
+            .get(p.doc as usize)
+            .zip(tokens.tokens.get(p.token as usize))
+        else {
+            continue;
+        };
+        // elasticlunr's term frequency: the square root of the count.
+        shard.fields[usize::from(p.field)].add_token(reference, token, f64::from(p.times).sqrt());
+    }
+    shard.tokens = postings.iter().map(|p| p.token).collect();
+    shard.tokens.sort_unstable();
+    shard.tokens.dedup();
+    shard
+}
+
+fn write_shard(shard: u32, content: &Shard, tokens: &Tokens, out: &dyn Sink) -> Result<(), String> {
     let mut json = String::from("{");
     let mut own = 0;
-    let mut tokens: Vec<&String> = content.tokens.iter().collect();
-    tokens.sort_unstable();
-    for (i, token) in tokens.into_iter().enumerate() {
-        let postings = postings_json(content, token);
+    let mut names: Vec<&str> = content
+        .tokens
+        .iter()
+        .map(|&n| &*tokens.tokens[n as usize].0)
+        .collect();
+    names.sort_unstable();
+    let mut postings = String::new();
+    for (i, token) in names.into_iter().enumerate() {
+        postings.clear();
+        postings_json(content, token, &mut postings);
         if i > 0 {
             json.push(',');
         }
@@ -181,41 +255,52 @@ fn write_shard(shard: u32, content: &Shard, out: &dyn Sink) -> Result<(), String
         .map_err(|e| e.to_string())
 }
 
-/// `{"t":[…],"b":[…]}` for one token, fields without it left out.
-fn postings_json(content: &Shard, token: &str) -> String {
-    let mut json = String::from("{");
+/// `{"t":[…],"b":[…]}` for one token, fields without it left out, into `json`.
+fn postings_json(content: &Shard, token: &str, json: &mut String) {
+    json.push('{');
+    let mut numbers: Vec<u64> = Vec::new();
     for (field, key) in FIELD_KEYS.iter().enumerate() {
         let Some(docs) = content.fields[field].get_docs(token) else {
             continue;
         };
-        let mut numbers: Vec<u64> = docs.keys().filter_map(|r| r.parse().ok()).collect();
+        numbers.clear();
+        numbers.extend(docs.keys().filter_map(|r| r.parse::<u64>().ok()));
         if numbers.is_empty() {
             continue;
         }
-        numbers.sort_unstable();
+        // The references have one width: in order as strings, in order as
+        // numbers.
+        if !numbers.is_sorted() {
+            numbers.sort_unstable();
+        }
         if json.len() > 1 {
             json.push(',');
         }
         let _ = write!(json, "\"{key}\":");
-        json.push_str(&deltas(&numbers));
+        push_deltas(json, &numbers);
     }
     json.push('}');
-    json
 }
 
 /// `[first, second - first, …]` of sorted numbers.
 pub fn deltas(sorted: &[u64]) -> String {
-    let mut out = String::from("[");
+    let mut out = String::new();
+    push_deltas(&mut out, sorted);
+    out
+}
+
+fn push_deltas(out: &mut String, sorted: &[u64]) {
+    let mut digits = itoa::Buffer::new();
+    out.push('[');
     let mut last = 0;
     for (i, n) in sorted.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        let _ = write!(out, "{}", n - last);
+        out.push_str(digits.format(n - last));
         last = *n;
     }
     out.push(']');
-    out
 }
 
 fn json_string(s: &str) -> String {
