@@ -6,6 +6,7 @@ use std::path::Path;
 use crate::diagnostics::Diagnostics;
 use crate::model::Site;
 use crate::output::{self, Discard, Sink};
+use crate::render::Templates;
 use crate::{assets, config, content, export, model, render, search, validate};
 
 /// Loads and validates the site at `root`. The site is `None` when there are errors.
@@ -34,22 +35,45 @@ pub fn load(root: &Path, base_path: Option<&str>) -> (Option<Site>, Diagnostics)
     }
 }
 
-/// Renders a checked site into `sink`: pages, assets, data files and the
-/// search index, each written as it is made. Returns why the pages had to
-/// be minified one by one, if they had to (see `render::Templates`).
-pub fn render(site: &Site, theme: &Path, sink: &dyn Sink) -> Result<Option<String>, String> {
-    let tera = render::load_templates(theme).map_err(|e| e.to_string())?;
+/// [`load`], and the theme's templates loaded side by side with it: nothing
+/// else needs them but the pages.
+fn load_with_templates(
+    root: &Path,
+    base_path: Option<&str>,
+) -> ((Option<Site>, Diagnostics), Result<Templates, String>) {
+    rayon::join(
+        || load(root, base_path),
+        || render::load_templates(&root.join("theme")).map_err(|e| e.to_string()),
+    )
+}
+
+/// Renders a checked site into `sink` through `tera`: pages, assets,
+/// data files and the search index, each written as it is made. Returns
+/// why the pages had to be minified one by one, if they had to (see
+/// `render::Templates`).
+pub fn render(
+    site: &Site,
+    tera: &Templates,
+    theme: &Path,
+    sink: &dyn Sink,
+) -> Result<Option<String>, String> {
     let assets = assets::copy_static(theme, &site.config.base_path, sink)?;
-    // Data files, sitemap and search index are made alongside the pages.
-    let (pages, rest) = rayon::join(
-        || render::render_pages(site, &tera, &assets, sink).map_err(|e| e.to_string()),
-        || -> Result<(), String> {
-            export::write_data(site, sink)?;
-            export::write_sitemap(site, sink)?;
-            search::write_index(site, sink)
+    // The search index, the longest part, starts first; pages, data files
+    // and sitemap are made alongside it.
+    let (index, (pages, data)) = rayon::join(
+        || search::write_index(site, sink),
+        || {
+            rayon::join(
+                || render::render_pages(site, tera, &assets, sink).map_err(|e| e.to_string()),
+                || -> Result<(), String> {
+                    export::write_data(site, sink)?;
+                    export::write_sitemap(site, sink)
+                },
+            )
         },
     );
-    rest?;
+    data?;
+    index?;
     pages?;
     Ok(tera.not_minified().map(str::to_string))
 }
@@ -58,11 +82,11 @@ pub fn render(site: &Site, theme: &Path, sink: &dyn Sink) -> Result<Option<Strin
 /// and data file, and throw them away. What this accepts, `build` builds.
 /// Theme and render failures are errors in the diagnostics.
 pub fn check(root: &Path, base_path: Option<&str>) -> (Option<Site>, Diagnostics) {
-    let (site, mut diags) = load(root, base_path);
+    let ((site, mut diags), templates) = load_with_templates(root, base_path);
     let Some(site) = site else {
         return (None, diags);
     };
-    match render(&site, &root.join("theme"), &Discard) {
+    match templates.and_then(|t| render(&site, &t, &root.join("theme"), &Discard)) {
         Ok(_) => (Some(site), diags),
         Err(msg) => {
             diags
@@ -106,7 +130,7 @@ pub fn build(
         Ok(p) => p,
         Err(e) => return Err(BuildError::Failed(Diagnostics::default(), e.to_string())),
     };
-    let (site, diags) = load(root, base_path);
+    let ((site, diags), templates) = load_with_templates(root, base_path);
     let Some(site) = site else {
         return Err(BuildError::Invalid(diags));
     };
@@ -123,7 +147,8 @@ pub fn build(
             .iter()
             .fold(msg, |msg, note| format!("{msg}\n提示 warning: {note}"))
     };
-    let not_minified = match render(&site, &root.join("theme"), &staged) {
+    let not_minified = match templates.and_then(|t| render(&site, &t, &root.join("theme"), &staged))
+    {
         Ok(why) => why,
         // Dropping the staging folder removes it; the output is untouched.
         Err(e) => return Err(BuildError::Failed(diags, with_notes(e))),

@@ -112,6 +112,42 @@ pub fn split(source: &str) -> Option<Split<'_>> {
     Some(Split { html, pieces })
 }
 
+/// Whether every `{% extends %}` and `{% import %}` of `source` stands at
+/// its top, after nothing but Tera's whitespace (space, tab, CR, LF) and
+/// other such tags. Tera's grammar constrains only that top: after it any
+/// text or comment may stand. Minifying leaves such a top as it is but for
+/// whitespace, which the grammar allows there, so the minified template
+/// parses exactly when the template as written does. Anything else at
+/// the top (a comment, an HTML comment, a form feed) is not plain.
+pub fn top_is_plain(source: &str) -> bool {
+    let Some(ranges) = pieces_of(source) else {
+        return false;
+    };
+    let mut top = true;
+    let mut from = 0;
+    for range in ranges {
+        let between = &source[from..range.start];
+        if !between
+            .chars()
+            .all(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
+        {
+            top = false;
+        }
+        from = range.end;
+        let keyword = source[range]
+            .strip_prefix("{%")
+            .and_then(|p| p.trim_start_matches('-').split_whitespace().next());
+        if matches!(keyword, Some("extends" | "import")) {
+            if !top {
+                return false;
+            }
+        } else {
+            top = false;
+        }
+    }
+    true
+}
+
 /// Whether comment `k` keeps Tera's whitespace control (`{%-`, `-%}`) from
 /// reaching text beyond it: it does when it trims itself, or when only
 /// whitespace stands between it and a neighbour that trims towards it.
