@@ -57,7 +57,7 @@ struct Record<'a> {
     url: &'a str,
     /// `verified`, or `reviewing` while an editor checks it against the original.
     status: &'static str,
-    sections: serde_json::Map<String, serde_json::Value>,
+    sections: Sections<'a>,
     /// 上级部门职责 per department, in the order of the page, where the
     /// section is divided by department.
     #[serde(skip_serializing_if = "DepartmentDuties::is_empty")]
@@ -66,6 +66,25 @@ struct Record<'a> {
     /// the source (as extracted) does not say.
     #[serde(skip_serializing_if = "Option::is_none")]
     department_duties_unattributed: Option<&'a str>,
+}
+
+/// Heading → [`readable_text`], as a JSON object; made only when the JSON
+/// is written (the CSV, which reads the records too, makes its own columns).
+struct Sections<'a>(&'a [crate::model::SectionView]);
+
+impl Serialize for Sections<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0
+            .iter()
+            .map(|section| {
+                (
+                    section.heading.clone(),
+                    serde_json::Value::String(readable_text(section)),
+                )
+            })
+            .collect::<serde_json::Map<_, _>>()
+            .serialize(s)
+    }
 }
 
 /// Department → its duties, serialised as a JSON object in page order.
@@ -101,50 +120,58 @@ fn readable_text(s: &crate::model::SectionView) -> String {
     parts.join("\n")
 }
 
-pub fn write_data(site: &Site, out: &dyn Sink) -> Result<(), String> {
-    let records: Vec<Record> = site
-        .matters
-        .iter()
-        .map(|m| Record {
-            id: &m.id,
-            list: m.list,
-            seq: m.seq,
-            category: m.category.as_ref().map_or("", |c| c.name.as_str()),
-            title: &m.title,
-            departments: m.departments.iter().map(|d| d.name.as_str()).collect(),
-            url: &m.url,
-            status: Status::of(m).key(),
-            sections: m
-                .sections
-                .iter()
+/// The record of one matter in `data/matters.json` (and the CSV's first
+/// columns).
+fn record(m: &crate::model::MatterView) -> Record<'_> {
+    Record {
+        id: &m.id,
+        list: m.list,
+        seq: m.seq,
+        category: m.category.as_ref().map_or("", |c| c.name.as_str()),
+        title: &m.title,
+        departments: m.departments.iter().map(|d| d.name.as_str()).collect(),
+        url: &m.url,
+        status: Status::of(m).key(),
+        sections: Sections(&m.sections),
+        department_duties: DepartmentDuties(
+            m.section(crate::content::SECTION_DEPARTMENT_DUTIES)
                 .map(|s| {
-                    (
-                        s.heading.clone(),
-                        serde_json::Value::String(readable_text(s)),
-                    )
+                    s.subsections
+                        .iter()
+                        .map(|sub| (sub.heading.as_str(), sub.text.trim()))
+                        .collect()
                 })
-                .collect(),
-            department_duties: DepartmentDuties(
-                m.section(crate::content::SECTION_DEPARTMENT_DUTIES)
-                    .map(|s| {
-                        s.subsections
-                            .iter()
-                            .map(|sub| (sub.heading.as_str(), sub.text.trim()))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-            ),
-            department_duties_unattributed: m
-                .section(crate::content::SECTION_DEPARTMENT_DUTIES)
-                .filter(|s| !s.subsections.is_empty())
-                .map(|s| s.lead_text.trim())
-                .filter(|t| !t.is_empty()),
-        })
-        .collect();
-    let mut json = serde_json::to_vec_pretty(&records).map_err(|e| e.to_string())?;
+                .unwrap_or_default(),
+        ),
+        department_duties_unattributed: m
+            .section(crate::content::SECTION_DEPARTMENT_DUTIES)
+            .filter(|s| !s.subsections.is_empty())
+            .map(|s| s.lead_text.trim())
+            .filter(|t| !t.is_empty()),
+    }
+}
+
+/// Every matter's record, each made as it is written: on a big list the
+/// records would be another copy of all its text.
+struct Records<'a>(&'a Site);
+
+impl Serialize for Records<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.matters.iter().map(record))
+    }
+}
+
+/// Writes `data/matters.json` and `data/matters.csv` (each with its `.gz`),
+/// one after the other, so that only one is in memory at a time.
+pub fn write_data(site: &Site, out: &dyn Sink) -> Result<(), String> {
+    let mut json = serde_json::to_vec_pretty(&Records(site)).map_err(|e| e.to_string())?;
     json.push(b'\n');
     crate::output::put_compressed(out, "data/matters.json", &json).map_err(|e| e.to_string())?;
+    drop(json);
+    write_csv(site, out)
+}
 
+fn write_csv(site: &Site, out: &dyn Sink) -> Result<(), String> {
     // One column per section heading used anywhere, standard ones first.
     let used: std::collections::BTreeSet<&str> = site
         .matters
@@ -176,7 +203,8 @@ pub fn write_data(site: &Site, out: &dyn Sink) -> Result<(), String> {
         // Section headings are the clerk's text: as guarded as any cell.
         w.write_record(header.into_iter().map(|c| spreadsheet_safe(c).into_owned()))
             .map_err(|e| e.to_string())?;
-        for (m, r) in site.matters.iter().zip(&records) {
+        for m in &site.matters {
+            let r = record(m);
             let seq = m.seq.to_string();
             let depts = r.departments.join("、");
             let mut row = vec![
