@@ -396,8 +396,9 @@ impl Staged {
         // of its own (two renames), which a signal must also remove.
         let _old_registered = old.as_deref().map(|old| held.register(old));
         drop(held);
+        // The pool is idle now: the old site goes folders side by side.
         if let Some(old) = &old {
-            let _ = tree::remove_tree(old);
+            let _ = tree::remove_tree_in_parallel(old);
         }
         Ok(())
     }

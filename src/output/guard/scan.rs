@@ -45,9 +45,17 @@ pub(super) fn scan(
         let entry = entry.map_err(io::Error::other)?;
         let path = entry.path();
         let is_dir = entry.file_type().is_dir();
-        if entry.file_name() == ".git" || (is_dir && is_bare_repository(path)) {
+        if entry.file_name() == ".git" {
             found.git = Some(path.to_path_buf());
             return Ok(found);
+        }
+        // A bare repository is found by its `HEAD`, which the walk visits,
+        // rather than by looking for one in every folder.
+        if entry.file_name() == "HEAD" {
+            if let Some(repo) = path.parent().filter(|p| is_bare_repository(p)) {
+                found.git = Some(repo.to_path_buf());
+                return Ok(found);
+            }
         }
         if is_dir {
             let id = tree::ident(path)?;

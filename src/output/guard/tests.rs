@@ -103,6 +103,28 @@ fn repositories_are_refused_even_with_force() {
         inspect(root, &target(&www), true),
         Err(Refusal::Git(..))
     ));
+    // A bare repository deeper inside, found by its HEAD (a file, or a
+    // link as older git made it), however deep its objects go.
+    for link in [false, true] {
+        let www = other.path().join(format!("www-bare-{link}"));
+        let repo = www.join("column/old/mirror.git");
+        fs::create_dir_all(repo.join("objects/ab")).unwrap();
+        fs::write(repo.join("objects/ab/cdef"), "").unwrap();
+        fs::create_dir_all(repo.join("refs/heads")).unwrap();
+        fs::write(repo.join("refs/heads/main"), "").unwrap();
+        if link {
+            #[cfg(unix)]
+            std::os::unix::fs::symlink("refs/heads/main", repo.join("HEAD")).unwrap();
+            #[cfg(not(unix))]
+            continue;
+        } else {
+            fs::write(repo.join("HEAD"), "ref: refs/heads/main\n").unwrap();
+        }
+        match inspect(root, &target(&www), true) {
+            Err(Refusal::Git(_, found)) => assert_eq!(Path::new(&found), repo),
+            other => panic!("{other:?}"),
+        }
+    }
 }
 
 #[test]
