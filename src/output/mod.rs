@@ -163,16 +163,17 @@ impl Prepared {
 
     /// Removes what interrupted builds of this output left (only now that
     /// the content is known to be good, so that a build that stops on
-    /// content errors removes nothing it would have to report), checks the
-    /// output again and opens the staging folder beside it; files are then
+    /// content errors removes nothing it would have to report) and opens the
+    /// staging folder beside it; files are then
     /// written into it as they are made.
     pub fn stage(self) -> Result<Staged, WriteError> {
         let parent = self.target.parent().to_path_buf();
         let leftovers = swap::remove_leftovers(&parent, &self.tag, &self.target.dir)
             .map_err(io_err(&parent))?;
         let leftovers = leftover_notes(&leftovers, &self.target);
-        // Checked again: the folder may have changed while the site loaded.
-        guard::inspect(&self.root, &self.target, self.force)?;
+        // The output is not checked again here, only just before the swap
+        // (`publish`): a check now would add nothing to that one but a walk
+        // of the old site, a tenth of a rebuild.
         let (staging, registered) = {
             let mut held = interrupt::hold();
             let staging = swap::staging_dir(&parent, &self.tag).map_err(parent_err(&parent))?;
