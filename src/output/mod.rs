@@ -163,17 +163,20 @@ impl Prepared {
 
     /// Removes what interrupted builds of this output left (only now that
     /// the content is known to be good, so that a build that stops on
-    /// content errors removes nothing it would have to report) and opens the
-    /// staging folder beside it; files are then
-    /// written into it as they are made.
+    /// content errors removes nothing it would have to report), checks the
+    /// output's top folder again and opens the staging folder beside it;
+    /// files are then written into it as they are made.
     pub fn stage(self) -> Result<Staged, WriteError> {
         let parent = self.target.parent().to_path_buf();
         let leftovers = swap::remove_leftovers(&parent, &self.tag, &self.target.dir)
             .map_err(io_err(&parent))?;
         let leftovers = leftover_notes(&leftovers, &self.target);
-        // The output is not checked again here, only just before the swap
-        // (`publish`): a check now would add nothing to that one but a walk
-        // of the old site, a tenth of a rebuild.
+        // The content loaded since `prepare`: what the output's place, its
+        // top folder and its marker decide is checked again, so that a
+        // folder changed meanwhile is refused before the pages are made.
+        // Not the walk through its insides (a tenth of a 2,820-matter
+        // rebuild): the whole check runs again just before the swap.
+        let _walk_left_to_publish = guard::glance(&self.root, &self.target, self.force)?;
         let (staging, registered) = {
             let mut held = interrupt::hold();
             let staging = swap::staging_dir(&parent, &self.tag).map_err(parent_err(&parent))?;
@@ -545,6 +548,20 @@ mod tests {
         assert!(matches!(err, WriteError::Refused(_)), "{err}");
         assert_eq!(names(&www), ["notes.txt"]);
         assert_eq!(names(tmp.path()), ["site.toml", "www"]);
+    }
+
+    #[test]
+    fn a_folder_changed_while_the_content_loaded_is_refused_before_staging() {
+        let tmp = site_root();
+        let www = tmp.path().join("www");
+        fs::create_dir(&www).unwrap();
+        let prepared = prepare(tmp.path(), &www, false).unwrap();
+        fs::create_dir(www.join(".git")).unwrap();
+        let err = prepared.stage().err().expect("refused");
+        assert!(matches!(err, WriteError::Refused(_)), "{err}");
+        // Nothing staged beside it.
+        assert_eq!(names(tmp.path()), ["site.toml", "www"]);
+        assert_eq!(names(&www), [".git"]);
     }
 
     #[test]

@@ -183,13 +183,36 @@ pub fn inspect_ident(
     target: &Target,
     force: bool,
 ) -> Result<(Found, Option<tree::Ident>), Refusal> {
+    glance(root, target, force)?.walk()
+}
+
+/// What [`glance`] leaves to check: nothing, or the folder's insides.
+#[derive(Debug)]
+pub enum Glance {
+    Done(Found, Option<tree::Ident>),
+    Walk {
+        place: String,
+        dir: PathBuf,
+        ident: tree::Ident,
+        /// The marker's files; `None` when forced past a missing marker.
+        listed: Option<std::collections::BTreeSet<String>>,
+        force: bool,
+    },
+}
+
+/// [`inspect_ident`] but for the walk through the folder's insides, which
+/// takes seconds on a large site: every refusal that the place, the folder
+/// itself and its marker decide.
+pub fn glance(root: &Path, target: &Target, force: bool) -> Result<Glance, Refusal> {
     let place = target.to_string();
     let dir = &target.dir;
     protected(root, dir, &place)?;
 
     let meta = match fs::symlink_metadata(dir) {
         Ok(meta) => meta,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((Found::Nothing, None)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Ok(Glance::Done(Found::Nothing, None))
+        }
         Err(e) => return Err(Refusal::Io(place, e)),
     };
     if !meta.is_dir() {
@@ -208,7 +231,7 @@ pub fn inspect_ident(
         })
         .map_err(|e| Refusal::Io(place.clone(), e))?;
     if names.is_empty() {
-        return Ok((Found::Empty, Some(ident)));
+        return Ok(Glance::Done(Found::Empty, Some(ident)));
     }
     names.sort();
     let has = |name: &str| names.iter().any(|n| n == name);
@@ -219,7 +242,7 @@ pub fn inspect_ident(
         return Err(Refusal::OtherSite(place));
     }
     let marker = read_marker(dir);
-    let listed = match &marker {
+    let listed = match marker {
         Marker::Files(files) => Some(files),
         Marker::Missing | Marker::Invalid if force => None,
         Marker::Missing | Marker::Invalid => {
@@ -228,7 +251,7 @@ pub fn inspect_ident(
                 place,
                 count: names.len(),
                 sample: sample(&names),
-                advice: if marker == Marker::Invalid {
+                advice: if matches!(marker, Marker::Invalid) {
                     ADVICE_OLD_MARKER
                 } else if old_site {
                     ADVICE_OLD_SITE
@@ -238,29 +261,53 @@ pub fn inspect_ident(
             });
         }
     };
-    // One walk of what would be deleted: repositories and mounts are
-    // refused always, entries the marker does not list unless forced.
-    let scan = scan(dir, &ident, listed).map_err(|e| Refusal::Io(place.clone(), e))?;
-    if let Some(repo) = scan.git {
-        return Err(Refusal::Git(place, repo.display().to_string()));
+    Ok(Glance::Walk {
+        place,
+        dir: dir.clone(),
+        ident,
+        listed,
+        force,
+    })
+}
+
+impl Glance {
+    /// Finishes the check with one walk of what would be deleted:
+    /// repositories and mounts are refused always, entries the marker does
+    /// not list unless forced.
+    pub fn walk(self) -> Result<(Found, Option<tree::Ident>), Refusal> {
+        let (place, dir, ident, listed, force) = match self {
+            Glance::Done(found, ident) => return Ok((found, ident)),
+            Glance::Walk {
+                place,
+                dir,
+                ident,
+                listed,
+                force,
+            } => (place, dir, ident, listed, force),
+        };
+        let scan =
+            scan(&dir, &ident, listed.as_ref()).map_err(|e| Refusal::Io(place.clone(), e))?;
+        if let Some(repo) = scan.git {
+            return Err(Refusal::Git(place, repo.display().to_string()));
+        }
+        if let Some(mount) = scan.mount {
+            return Err(Refusal::Mount(place, mount.display().to_string()));
+        }
+        if let Some(site) = scan.site {
+            return Err(Refusal::OtherSiteInside(place, site.display().to_string()));
+        }
+        if force {
+            return Ok((Found::Forced, Some(ident)));
+        }
+        if !scan.extra.is_empty() {
+            return Err(Refusal::Extra {
+                place,
+                count: scan.extra.len(),
+                sample: sample(&scan.extra),
+            });
+        }
+        Ok((Found::Site, Some(ident)))
     }
-    if let Some(mount) = scan.mount {
-        return Err(Refusal::Mount(place, mount.display().to_string()));
-    }
-    if let Some(site) = scan.site {
-        return Err(Refusal::OtherSiteInside(place, site.display().to_string()));
-    }
-    if force {
-        return Ok((Found::Forced, Some(ident)));
-    }
-    if !scan.extra.is_empty() {
-        return Err(Refusal::Extra {
-            place,
-            count: scan.extra.len(),
-            sample: sample(&scan.extra),
-        });
-    }
-    Ok((Found::Site, Some(ident)))
 }
 
 /// Whether the folder at `dir` (the output, moved aside by the swap) still

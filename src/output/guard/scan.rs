@@ -50,8 +50,9 @@ pub(super) fn scan(
             return Ok(found);
         }
         // A bare repository is found by its `HEAD`, which the walk visits,
-        // rather than by looking for one in every folder.
-        if entry.file_name() == "HEAD" {
+        // rather than by looking for one in every folder (any case: a
+        // case-folding file system finds `head` as `HEAD`).
+        if entry.file_name().eq_ignore_ascii_case("HEAD") {
             if let Some(repo) = path.parent().filter(|p| is_bare_repository(p)) {
                 found.git = Some(repo.to_path_buf());
                 return Ok(found);
