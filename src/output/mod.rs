@@ -176,7 +176,7 @@ impl Prepared {
         // folder changed meanwhile is refused before the pages are made.
         // Not the walk through its insides (a tenth of a 2,820-matter
         // rebuild): the whole check runs again just before the swap.
-        let _walk_left_to_publish = guard::glance(&self.root, &self.target, self.force)?;
+        guard::glance(&self.root, &self.target, self.force)?;
         let (staging, registered) = {
             let mut held = interrupt::hold();
             let staging = swap::staging_dir(&parent, &self.tag).map_err(parent_err(&parent))?;

@@ -65,28 +65,23 @@ use dictionary_key::dictionary_key;
 
 /// The lines of [`DICTIONARY`] whose words have the key `key`.
 fn dictionary_group(key: u64) -> &'static str {
-    let entry = |i: usize| {
-        let bytes = &DICTIONARY_INDEX[i * 12..i * 12 + 12];
-        let mut k = [0; 8];
-        let mut end = [0; 4];
-        k.copy_from_slice(&bytes[..8]);
-        end.copy_from_slice(&bytes[8..]);
-        (u64::from_le_bytes(k), u32::from_le_bytes(end) as usize)
+    let (entries, _) = DICTIONARY_INDEX.as_chunks::<12>();
+    let entry = |e: &[u8; 12]| {
+        let (k, end) = e.split_at(8);
+        (
+            u64::from_le_bytes(k.try_into().unwrap_or_default()),
+            u32::from_le_bytes(end.try_into().unwrap_or_default()) as usize,
+        )
     };
-    let groups = DICTIONARY_INDEX.len() / 12;
-    let (mut low, mut high) = (0, groups);
-    while low < high {
-        let mid = (low + high) / 2;
-        match entry(mid).0.cmp(&key) {
-            std::cmp::Ordering::Less => low = mid + 1,
-            std::cmp::Ordering::Greater => high = mid,
-            std::cmp::Ordering::Equal => {
-                let start = if mid == 0 { 0 } else { entry(mid - 1).1 };
-                return DICTIONARY.get(start..entry(mid).1).unwrap_or_default();
-            }
-        }
-    }
-    ""
+    let Ok(i) = entries.binary_search_by_key(&key, |e| entry(e).0) else {
+        return "";
+    };
+    let start = i
+        .checked_sub(1)
+        .map_or(0, |before| entry(&entries[before]).1);
+    DICTIONARY
+        .get(start..entry(&entries[i]).1)
+        .unwrap_or_default()
 }
 
 /// A segmenter with the words of jieba's dictionary that can occur in
