@@ -53,6 +53,9 @@ pub fn load_templates(theme: &Path) -> Result<Templates, RenderError> {
     templates::load(theme)
 }
 
+/// Room for a page at first: a matter's page is 5 to 8 KB.
+const PAGE_BYTES: usize = 16 * 1024;
+
 /// Renders every HTML page of the site into `sink`, in parallel, each
 /// page written as soon as it is made. Returns the number of pages.
 pub fn render_pages(
@@ -65,17 +68,20 @@ pub fn render_pages(
     let kinds = pages::kinds(site);
     kinds.par_iter().try_for_each(|&kind| {
         let page = maker.page(kind);
-        let html = templates
+        // Rendered into bytes, not `render`'s String: that would check the
+        // whole page again for UTF-8 and grow from 2 KB, copying as it grows.
+        let mut html = Vec::with_capacity(PAGE_BYTES);
+        templates
             .tera
-            .render(page.template, &page.context)
+            .render_to(page.template, &page.context, &mut html)
             .map_err(|e| RenderError::Page {
                 page: page.path.clone(),
                 cause: chain(&e),
             })?;
         // Pages of templates minified ahead are minified already.
         let html = match templates.not_minified {
-            None => html.into_bytes(),
-            Some(_) => minify(html.as_bytes()),
+            None => html,
+            Some(_) => minify(&html),
         };
         let text = if page.must_link.is_empty() {
             Default::default()
