@@ -171,13 +171,15 @@ fn collect_pass(docs: &[Doc], shards: u32, passes: u32, pass: u32) -> (Tokens, V
     };
     for (d, doc) in (0u32..).zip(docs) {
         for (field, text) in (0u8..).zip(&doc.fields) {
-            index_tokens(text, |token| {
-                // Most tokens belong to other passes: the hash of a few
-                // bytes tells, before any lookup.
-                let shard = shard_of(token, shards);
-                if shard % passes == pass {
-                    count(tokens.number(token, shard), &mut counts, &mut counted);
-                }
+            // Most tokens belong to other passes: their hash tells, before
+            // the token is made.
+            let in_pass = |h: u32| (h & (shards - 1)) % passes == pass;
+            index_tokens(text, in_pass, |token, h| {
+                count(
+                    tokens.number(token, h & (shards - 1)),
+                    &mut counts,
+                    &mut counted,
+                );
             });
             for group in &doc.groups[usize::from(field)] {
                 let token = group_token(*group);

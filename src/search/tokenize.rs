@@ -45,42 +45,64 @@ pub const MAX_TOKEN_CHARS: usize = 32;
 /// stays a token); the rest separates.
 pub fn tokenize(text: &str) -> Vec<String> {
     let mut tokens = Vec::new();
-    each_token(text, false, |t| tokens.push(t.to_string()));
+    each_token(text, false, |_| true, |t, _| tokens.push(t.to_string()));
     tokens
 }
 
 /// What the index holds for a text: its [`tokenize`] tokens and, so that a
 /// query of one character is answered from one shard, every Chinese
-/// character on its own too. Calls `f` once per occurrence.
-pub fn index_tokens(text: &str, f: impl FnMut(&str)) {
-    each_token(text, true, f);
+/// character on its own too. Only the tokens whose [`hash`] `wanted`
+/// accepts are made: the index keeps a few shards at a time and hands
+/// each text to every pass, so most tokens are skipped by their hash,
+/// worked out from the characters without making the token. Calls `f`
+/// with each token kept and its hash, once per occurrence.
+pub fn index_tokens(text: &str, wanted: impl Fn(u32) -> bool, f: impl FnMut(&str, u32)) {
+    each_token(text, true, wanted, f);
 }
 
-fn each_token(text: &str, unigrams: bool, mut f: impl FnMut(&str)) {
+fn each_token(
+    text: &str,
+    unigrams: bool,
+    wanted: impl Fn(u32) -> bool,
+    mut f: impl FnMut(&str, u32),
+) {
     let text = normalized(text);
     let mut word = String::new();
-    let mut han: Vec<char> = Vec::new();
+    // A run of Chinese characters, each with the hash of itself alone; a
+    // bigram's hash goes on from its first character's.
+    let mut han: Vec<(char, u32)> = Vec::new();
     let mut buf = String::new();
-    let mut flush_han = |han: &mut Vec<char>, f: &mut dyn FnMut(&str)| {
-        if han.len() == 1 {
+    let mut emit = |chars: &[char], h: u32, f: &mut dyn FnMut(&str, u32)| {
+        if wanted(h) {
             buf.clear();
-            buf.push(han[0]);
-            f(&buf);
+            buf.extend(chars);
+            f(&buf, h);
+        }
+    };
+    let mut flush_han = |han: &mut Vec<(char, u32)>, f: &mut dyn FnMut(&str, u32)| {
+        if let [(c, h)] = han[..] {
+            emit(&[c], h, f);
         } else {
             for w in han.windows(2) {
-                buf.clear();
-                buf.extend(w);
-                f(&buf);
+                let [(a, h), (b, _)] = [w[0], w[1]];
+                emit(&[a, b], fnv(h, b.encode_utf8(&mut [0; 4]).as_bytes()), f);
             }
             if unigrams {
-                for c in han.iter() {
-                    buf.clear();
-                    buf.push(*c);
-                    f(&buf);
+                for &(c, h) in han.iter() {
+                    emit(&[c], h, f);
                 }
             }
         }
         han.clear();
+    };
+    let flush_word = |word: &mut String, f: &mut dyn FnMut(&str, u32)| {
+        if !word.is_empty() {
+            let h = hash(word);
+            if wanted(h) {
+                f(word, h);
+            }
+            word.clear();
+        }
     };
     for c in text.chars() {
         if c.is_ascii_alphanumeric() {
@@ -89,29 +111,31 @@ fn each_token(text: &str, unigrams: bool, mut f: impl FnMut(&str)) {
                 word.push(c);
             }
         } else {
-            if !word.is_empty() {
-                f(&word);
-                word.clear();
-            }
+            flush_word(&mut word, &mut f);
             if is_han(c) {
-                han.push(c);
+                han.push((c, hash(c.encode_utf8(&mut [0; 4]))));
             } else {
                 flush_han(&mut han, &mut f);
             }
         }
     }
-    if !word.is_empty() {
-        f(&word);
-    }
+    flush_word(&mut word, &mut f);
     flush_han(&mut han, &mut f);
+}
+
+const FNV_OFFSET: u32 = 0x811c_9dc5;
+
+/// FNV-1a, from `h`, over more bytes.
+fn fnv(h: u32, bytes: &[u8]) -> u32 {
+    bytes
+        .iter()
+        .fold(h, |h, &b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193))
 }
 
 /// FNV-1a over the UTF-8 bytes: which shard a token (or a reading) is in.
 /// The script computes the same (`hash` in search.js).
 pub fn hash(text: &str) -> u32 {
-    text.bytes().fold(0x811c_9dc5_u32, |h, b| {
-        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-    })
+    fnv(FNV_OFFSET, text.as_bytes())
 }
 
 #[cfg(test)]
@@ -137,8 +161,30 @@ mod tests {
     #[test]
     fn the_index_also_holds_single_characters() {
         let mut got = Vec::new();
-        index_tokens("低保 县", |t| got.push(t.to_string()));
-        assert_eq!(got, ["低保", "低", "保", "县"]);
+        index_tokens("低保 县", |_| true, |t, h| got.push((t.to_string(), h)));
+        let expected = ["低保", "低", "保", "县"];
+        assert_eq!(got, expected.map(|t| (t.to_string(), hash(t))));
+    }
+
+    #[test]
+    fn the_index_gets_only_the_tokens_it_wants_with_their_hashes() {
+        let text = "疏附县水利局 12345热线 APP 低";
+        let mut all = Vec::new();
+        index_tokens(text, |_| true, |t, h| all.push((t.to_string(), h)));
+        assert_eq!(all.len(), 17);
+        for (t, h) in &all {
+            assert_eq!(*h, hash(t), "{t}");
+        }
+        for keep in 0..4 {
+            let mut some = Vec::new();
+            index_tokens(
+                text,
+                |h| h % 4 == keep,
+                |t, h| some.push((t.to_string(), h)),
+            );
+            let expected: Vec<_> = all.iter().filter(|(_, h)| h % 4 == keep).cloned().collect();
+            assert_eq!(some, expected);
+        }
     }
 
     #[test]
