@@ -63,7 +63,12 @@ pub fn group_token(g: u32) -> String {
 }
 
 pub fn shard_of(token: &str, shards: u32) -> u32 {
-    hash(token) & (shards - 1)
+    shard_of_hash(hash(token), shards)
+}
+
+/// [`shard_of`] a token whose hash is known (`shards` is a power of two).
+fn shard_of_hash(h: u32, shards: u32) -> u32 {
+    h & (shards - 1)
 }
 
 /// One shard in the making: a field index per field, and its tokens (as
@@ -173,13 +178,10 @@ fn collect_pass(docs: &[Doc], shards: u32, passes: u32, pass: u32) -> (Tokens, V
         for (field, text) in (0u8..).zip(&doc.fields) {
             // Most tokens belong to other passes: their hash tells, before
             // the token is made.
-            let in_pass = |h: u32| (h & (shards - 1)) % passes == pass;
+            let in_pass = |h: u32| shard_of_hash(h, shards) % passes == pass;
             index_tokens(text, in_pass, |token, h| {
-                count(
-                    tokens.number(token, h & (shards - 1)),
-                    &mut counts,
-                    &mut counted,
-                );
+                let shard = shard_of_hash(h, shards);
+                count(tokens.number(token, shard), &mut counts, &mut counted);
             });
             for group in &doc.groups[usize::from(field)] {
                 let token = group_token(*group);
